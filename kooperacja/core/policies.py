@@ -1,0 +1,85 @@
+"""Who may see and do what: the one access mechanism every view and API endpoint uses.
+
+Rights come from active memberships (user × institution × role, DESIGN.md §1), never from
+Django's is_staff or global permissions. Object-level helpers follow one rule: an object
+outside the user's scope is "not found" (404, no hint it exists); an object in scope whose
+action is not allowed is "forbidden" (403).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import wraps
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+from kooperacja.core.roles import Role
+
+if TYPE_CHECKING:
+    from kooperacja.institutions.models import Membership
+
+_CACHE_ATTR = "_kooperacja_memberships"
+
+ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
+
+
+def memberships(user: Any) -> list[Membership]:
+    """The user's active memberships with their institutions, read once per request."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is None:
+        cached = list(
+            user.memberships.filter(revoked_at__isnull=True)
+            .select_related("institution__municipality", "institution__county", "institution__voivodeship")
+            .order_by("institution__name", "role")
+        )
+        setattr(user, _CACHE_ATTR, cached)
+    return cached
+
+
+def forget_memberships(user: Any) -> None:
+    """Drop the per-request cache after a change of the user's memberships."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def roles(user: Any) -> set[str]:
+    return {m.role for m in memberships(user)}
+
+
+def has_role(user: Any, *wanted: str) -> bool:
+    return bool(roles(user) & set(wanted))
+
+
+def institution_ids_with_role(user: Any, *wanted: str) -> set[int]:
+    """Ids of the institutions in which the user holds one of the wanted roles."""
+    return {m.institution_id for m in memberships(user) if m.role in wanted}
+
+
+def is_platform_admin(user: Any) -> bool:
+    return has_role(user, Role.ADMIN)
+
+
+def role_required(*wanted: str) -> Callable[[ViewFunc], ViewFunc]:
+    """View decorator: anonymous users go to the login page, users without the role get 403."""
+
+    def decorator(view: ViewFunc) -> ViewFunc:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not has_role(request.user, *wanted):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorator
+
+
+def any_role(user: Any, candidates: Iterable[str]) -> bool:
+    return has_role(user, *candidates)

@@ -1,0 +1,262 @@
+"""Institutions, their staff memberships, invitations, and API clients and tokens."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kooperacja.core.roles import Role
+from kooperacja.territory.models import County, Municipality, Voivodeship
+
+
+class Sector(models.TextChoices):
+    SOCIAL_ASSISTANCE = "social_assistance", _("social assistance")
+    FAMILY_SUPPORT = "family_support", _("family support")
+    EMPLOYMENT = "employment", _("employment")
+    EDUCATION = "education", _("education")
+    HEALTH = "health", _("health")
+    POLICE = "police", _("police")
+    JUSTICE = "justice", _("justice")
+    CULTURE = "culture", _("culture")
+    SPORT_RECREATION = "sport_recreation", _("sport and recreation")
+    LOCAL_GOVERNMENT = "local_government", _("local government")
+    NGO = "ngo", _("non-governmental organisation")
+    HOUSING = "housing", _("housing")
+    OTHER = "other", _("other")
+
+
+class InstitutionKind(models.TextChoices):
+    GOPS = "gops", _("social assistance centre (GOPS/MOPS)")
+    PCPR = "pcpr", _("county family support centre (PCPR)")
+    ROPS = "rops", _("regional social policy centre (ROPS)")
+    PUP = "pup", _("county employment office (PUP)")
+    SCHOOL = "school", _("school")
+    KINDERGARTEN = "kindergarten", _("kindergarten")
+    HEALTH_CENTRE = "health_centre", _("health centre")
+    POLICE_POST = "police_post", _("police post")
+    COURT = "court", _("court / probation service")
+    LIBRARY_CULTURE = "library_culture", _("library / culture centre")
+    LOCAL_GOVERNMENT = "local_government", _("local government office")
+    NGO = "ngo", _("NGO")
+    OTHER = "other", _("other")
+
+
+class InstitutionQuerySet(models.QuerySet["Institution"]):
+    def for_list(self) -> InstitutionQuerySet:
+        return self.select_related("municipality", "county", "voivodeship").order_by("name")
+
+
+class Institution(models.Model):
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("name"), max_length=250)
+    short_name = models.CharField(_("short name"), max_length=80, blank=True)
+    sector = models.CharField(_("sector"), max_length=32, choices=Sector.choices)
+    kind = models.CharField(_("kind"), max_length=32, choices=InstitutionKind.choices)
+    # Territory keys: a gmina institution has its gmina (and its powiat and voivodeship);
+    # a powiat institution (PCPR, PUP) has no gmina; a ROPS has only its voivodeship.
+    voivodeship = models.ForeignKey(
+        Voivodeship, on_delete=models.PROTECT, related_name="institutions", verbose_name=_("voivodeship")
+    )
+    county = models.ForeignKey(
+        County,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="institutions",
+        verbose_name=_("county"),
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="institutions",
+        verbose_name=_("gmina"),
+    )
+    serves = models.ManyToManyField(
+        Municipality, blank=True, related_name="served_by", verbose_name=_("gminas served")
+    )
+    street = models.CharField(_("street and number"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=6, blank=True)
+    locality = models.CharField(_("locality"), max_length=100, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    regon = models.CharField(_("REGON"), max_length=14, blank=True)
+    krs = models.CharField(_("KRS"), max_length=10, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    objects = InstitutionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("institution")
+        verbose_name_plural = _("institutions")
+        ordering = ["name"]
+        indexes = [models.Index(fields=["municipality", "kind"]), models.Index(fields=["county", "kind"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def active(self) -> MembershipQuerySet:
+        return self.filter(revoked_at__isnull=True)
+
+    def for_list(self) -> MembershipQuerySet:
+        return self.select_related("user", "institution").order_by("user__last_name", "user__first_name")
+
+
+class Membership(models.Model):
+    """A user's role in an institution. All rights on the platform come from these rows."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
+    )
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("institution")
+    )
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    created_at = models.DateTimeField(_("since"), default=timezone.now)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "institution", "role"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="membership_unique_active",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()}, {self.institution}"
+
+
+class Invitation(models.Model):
+    """A one-time link by which a manager brings a new member of staff in."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    token_hash = models.CharField(max_length=64, unique=True)
+    email = models.EmailField(_("e-mail"))
+    institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("institution")
+    )
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("invited by")
+    )
+    created_at = models.DateTimeField(_("sent"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accepted by"),
+    )
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class ApiClient(models.Model):
+    """An institution's machine client: its tokens act for the institution and survive staff changes."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, related_name="api_clients", verbose_name=_("institution")
+    )
+    name = models.CharField(_("name"), max_length=120)
+    role = models.CharField(_("acts as"), max_length=32, choices=Role.choices, default=Role.PARTNER_STAFF)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API client")
+        verbose_name_plural = _("API clients")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TokenScope(models.TextChoices):
+    READ = "read", _("read only")
+    READ_WRITE = "read_write", _("read and write")
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def usable(self) -> ApiTokenQuerySet:
+        now = timezone.now()
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now)
+
+
+class ApiToken(models.Model):
+    """A bearer token: personal (acts as its user) or of an API client (acts for its institution).
+
+    Only a SHA-256 hash of the secret is kept; the secret is shown once, when created.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("name"), max_length=120)
+    prefix = models.CharField(_("prefix"), max_length=16, db_index=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="api_tokens",
+        verbose_name=_("user"),
+    )
+    client = models.ForeignKey(
+        ApiClient,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="tokens",
+        verbose_name=_("API client"),
+    )
+    scope = models.CharField(_("scope"), max_length=16, choices=TokenScope.choices, default=TokenScope.READ)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(user__isnull=False, client__isnull=True)
+                | models.Q(user__isnull=True, client__isnull=False),
+                name="api_token_owner_is_user_xor_client",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
