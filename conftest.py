@@ -1,11 +1,49 @@
-"""Fixtures every test shares. The environment is set by kooperacja.testing (see pyproject)."""
+"""Fixtures every test shares. The environment is set by kooperacja.testing (see pyproject).
+
+The test database of each worker is created once with the demo data (the personas of
+DESIGN.md §4); each test then runs inside a transaction that is rolled back.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 
 
 @pytest.fixture(autouse=True, scope="session")
 def _fast_password_hasher() -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with django_db_blocker.unblock():
+        call_command("load_demo", "--force", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+@pytest.fixture
+def persona(db: None) -> Callable[[str], Any]:
+    """persona("gops.mirzec") -> the demo user of that name."""
+    from django.contrib.auth import get_user_model
+
+    def get(username: str) -> Any:
+        return get_user_model().objects.get(username=username)
+
+    return get
+
+
+@pytest.fixture
+def login_as(client: Any, persona: Callable[[str], Any]) -> Callable[[str], Any]:
+    """login_as("gops.mirzec") signs the test client in as that persona and returns the user."""
+
+    def sign_in(username: str) -> Any:
+        user = persona(username)
+        client.force_login(user)
+        return user
+
+    return sign_in

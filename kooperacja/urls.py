@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("kooperacja.core.accounts_urls")),
     path("territory/", include("kooperacja.territory.urls")),
     path("institutions/", include("kooperacja.institutions.urls")),
+    path("api-access/", include("kooperacja.api.urls")),
     path("api/v1/", api.urls),
     path("healthz", healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
@@ -14,6 +13,20 @@ def start(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html")
+def accessibility(request: HttpRequest) -> HttpResponse:
+    raise Http404
+
+
+@require_safe
+def privacy(request: HttpRequest) -> HttpResponse:
+    raise Http404
+
+
+@require_safe
+def help_index(request: HttpRequest) -> HttpResponse:
+    raise Http404
+
+
+@require_safe
+def help_role(request: HttpRequest, role: str) -> HttpResponse:
+    raise Http404
