@@ -262,6 +262,10 @@ Q_CLUSTER = {
 API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 365, minimum=1)
 NINJA_PAGINATION_PER_PAGE = 50
 
+# --- Audit ------------------------------------------------------------------
+# Audit events older than this are removed by the daily retention job (whole months).
+AUDIT_RETENTION_MONTHS = env_int("AUDIT_RETENTION_MONTHS", 60, minimum=1)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -19,6 +19,9 @@ _TEST_ENVIRONMENT = {
     "STATIC_MANIFEST": "0",
     "REQUIRE_2FA": "0",
     "EMAIL_URL": "console:",
+    "TASKS_SYNC": "1",
+    # Playwright drives the browser from an event loop in the test thread.
+    "DJANGO_ALLOW_ASYNC_UNSAFE": "true",
 }
 
 for _name, _value in _TEST_ENVIRONMENT.items():

@@ -12,10 +12,13 @@ from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 
+from kooperacja.core.models import AuditEvent
 from kooperacja.core.roles import Role
 
 if TYPE_CHECKING:
@@ -83,3 +86,19 @@ def role_required(*wanted: str) -> Callable[[ViewFunc], ViewFunc]:
 
 def any_role(user: Any, candidates: Iterable[str]) -> bool:
     return has_role(user, *candidates)
+
+
+def audit_events_visible_to(user: Any) -> QuerySet[AuditEvent]:
+    """The audit log a user may read: everything for a platform admin; for a manager, the
+    events recorded for their institution or done by its staff; nothing for anyone else."""
+    if is_platform_admin(user):
+        return AuditEvent.objects.all()
+    managed = institution_ids_with_role(user, Role.MANAGER)
+    if not managed:
+        return AuditEvent.objects.none()
+    staff = (
+        get_user_model()
+        .objects.filter(memberships__institution_id__in=managed, memberships__revoked_at__isnull=True)
+        .values("pk")
+    )
+    return AuditEvent.objects.filter(Q(institution_id__in=managed) | Q(actor_id__in=staff))

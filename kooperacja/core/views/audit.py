@@ -1,13 +1,58 @@
-"""The audit log for managers and admins (stub)."""
+"""The audit log: managers read their institution's events, platform admins all of them."""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+import csv
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from kooperacja.core import audit
+from kooperacja.core.forms.audit import AuditFilterForm
+from kooperacja.core.models import AuditAction
+from kooperacja.core.policies import audit_events_visible_to, role_required
+from kooperacja.core.roles import Role
+
+PAGE_SIZE = 50
+EXPORT_LIMIT = 100_000
+CSV_COLUMNS = [
+    "at", "actor_label", "action", "object_type", "object_id", "persons", "institution_id",
+    "municipality_code", "request_id", "ip", "reason",
+]  # fmt: skip
 
 
+@require_safe
+@role_required(Role.MANAGER, Role.ADMIN)
 def audit_list(request: HttpRequest) -> HttpResponse:
-    raise Http404
+    form = AuditFilterForm(request.GET or None)
+    events = form.filter(audit_events_visible_to(request.user).for_list())
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "core/audit/list.html", {"form": form, "page": page, "query": query.urlencode()})
 
 
+@require_safe
+@role_required(Role.MANAGER, Role.ADMIN)
 def audit_export(request: HttpRequest) -> HttpResponse:
-    raise Http404
+    form = AuditFilterForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        raise PermissionDenied  # the page itself shows the form errors; a crafted URL gets no file
+    events = form.filter(audit_events_visible_to(request.user)).order_by("-at", "-id")[:EXPORT_LIMIT]
+    audit.record(AuditAction.EXPORT, request=request, object_type="core.auditevent", details=dict(request.GET.items()))
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.csv"'
+    response.write("\ufeff")  # spreadsheets read UTF-8 (Polish letters) only with a BOM
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(CSV_COLUMNS)
+    for event in events.values_list(*CSV_COLUMNS).iterator(chunk_size=2000):
+        row = list(event)
+        row[0] = timezone.localtime(row[0]).isoformat(timespec="seconds")
+        row[5] = ",".join(str(person) for person in row[5])
+        writer.writerow(row)
+    return response

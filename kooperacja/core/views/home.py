@@ -7,8 +7,23 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from kooperacja.core.home import sections_for
+from kooperacja.core.models import Notification
+from kooperacja.core.policies import memberships
+
+LATEST_NOTIFICATIONS = 5
+
 
 @require_safe
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html")
+    latest = list(Notification.objects.for_user(request.user).unread()[:LATEST_NOTIFICATIONS])
+    sections = [
+        {"section": section, "links": [(link.label, url) for link in section.links if (url := link.url())]}
+        for section in sections_for(request.user)
+    ]
+    return render(
+        request,
+        "core/home.html",
+        {"sections": sections, "memberships": memberships(request.user), "latest_notifications": latest},
+    )

@@ -1,0 +1,125 @@
+"""What 'Moja praca' (the home page) shows each role.
+
+Each section says what waits for the user. Sections of features that have not arrived yet
+are empty states that say what will appear there, so a new user learns the platform's shape.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from kooperacja.core.policies import has_role, memberships
+from kooperacja.core.roles import Role
+
+
+@dataclass(frozen=True)
+class Link:
+    url_name: str
+    label: str | Promise
+    args: tuple[Any, ...] = ()
+
+    def url(self) -> str | None:
+        try:
+            return reverse(self.url_name, args=self.args)
+        except NoReverseMatch:
+            return None  # the feature has not arrived in this deployment
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str | Promise
+    empty: str | Promise
+    links: list[Link] = field(default_factory=list)
+
+
+CASES = Section(
+    "cases",
+    _("My cases"),
+    _("The families and persons you work with will be listed here, with what is due next."),
+)
+REFERRALS_IN = Section(
+    "referrals",
+    _("Referrals waiting for an answer"),
+    _("Referrals sent to your institution will appear here until someone accepts or declines them."),
+)
+TASKS = Section(
+    "tasks",
+    _("My tasks"),
+    _("Tasks from cooperation team decisions and case plans assigned to you will appear here."),
+)
+ASSIGNED = Section(
+    "assigned",
+    _("Families assigned to me"),
+    _("The families you are assigned to as a family assistant will be listed here."),
+)
+TEAMS = Section(
+    "teams",
+    _("Cooperation teams"),
+    _("The G-PZK teams you lead, animate or belong to will appear here, with their next meetings."),
+)
+DIRECTORY = Section(
+    "directory",
+    _("My institution's services"),
+    _("The services your institution offers in the directory will be listed here to keep them up to date."),
+)
+AGGREGATES = Section(
+    "aggregates",
+    _("Regional figures"),
+    _("Aggregates for your voivodeship (never a single person) will appear here: cases, plans, referrals and teams."),
+)
+
+
+def _institution_section(user: Any) -> Section:
+    managed = [m.institution for m in memberships(user) if m.role == Role.MANAGER]
+    links = [Link("institutions:staff", _("Staff of %(name)s") % {"name": i.name}, (i.public_id,)) for i in managed]
+    links.append(Link("core:audit", _("Audit log")))
+    return Section(
+        "institution",
+        _("My institution"),
+        _("Invite staff, change their roles and see who looked at which data."),
+        links,
+    )
+
+
+def _admin_section() -> Section:
+    return Section(
+        "platform",
+        _("Platform administration"),
+        _("Territory, institutions, locked accounts and background tasks."),
+        [
+            Link("institutions:list", _("Institutions")),
+            Link("territory:list", _("Territory (TERYT)")),
+            Link("lockouts", _("Locked accounts")),
+            Link("core:tasks", _("Background tasks")),
+            Link("core:audit", _("Audit log")),
+        ],
+    )
+
+
+def sections_for(user: Any) -> list[Section]:
+    """The home page sections for the user's roles, most pressing first, without repeats."""
+    chosen: list[Section] = []
+    if has_role(user, Role.SOCIAL_WORKER):
+        chosen += [CASES, REFERRALS_IN, TASKS]
+    if has_role(user, Role.FAMILY_ASSISTANT):
+        chosen += [ASSIGNED, TASKS]
+    if has_role(user, Role.MANAGER):
+        chosen += [_institution_section(user), CASES, TASKS]
+    if has_role(user, Role.PARTNER_STAFF):
+        chosen += [REFERRALS_IN, DIRECTORY, TASKS]
+    if has_role(user, Role.ANIMATOR):
+        chosen += [TEAMS]
+    if has_role(user, Role.REGIONAL_ANALYST):
+        chosen += [AGGREGATES]
+    if has_role(user, Role.ADMIN):
+        chosen += [_admin_section()]
+    unique: dict[str, Section] = {}
+    for section in chosen:
+        unique.setdefault(section.key, section)
+    return list(unique.values())
