@@ -250,7 +250,9 @@ Q_CLUSTER = {
     "timeout": TASK_TIMEOUT,
     "retry": TASK_TIMEOUT + 60,
     "max_attempts": env_int("TASK_MAX_ATTEMPTS", 3, minimum=1),
-    "ack_failures": True,
+    # A task that raises is not acknowledged, so it is handed out again after "retry" seconds
+    # until max_attempts; then it stays in the task view as failed, with its input.
+    "ack_failures": False,
     "save_limit": 1000,
     "catch_up": False,
     "poll": 1,
