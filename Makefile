@@ -6,7 +6,6 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 CONSTRAINTS := requirements/constraints.txt
 PYTEST_ARGS ?=
-export DEBUG ?= 1
 
 .PHONY: run test test-fast test-postgres lint typecheck check-system translations demo-reset clean
 
@@ -26,6 +25,8 @@ $(VENV)/.dev-installed: requirements/dev.in requirements/base.in $(CONSTRAINTS) 
 check-system:
 	@$(PY) -m kooperacja.core.system_check $(SYSTEM_CHECK_ARGS)
 
+# The demo runs in development mode; tests set their own environment (kooperacja/testing.py).
+run typecheck translations: export DEBUG ?= 1
 run: $(VENV)/.base-installed
 	@$(MAKE) --no-print-directory check-system SYSTEM_CHECK_ARGS=
 	$(PY) manage.py migrate --no-input

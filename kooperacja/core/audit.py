@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.http import HttpRequest
 
@@ -17,8 +18,15 @@ from kooperacja.core.models import AuditAction, AuditEvent
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
+    """The client's address: behind our reverse proxy (BEHIND_PROXY), the last hop it added to
+    X-Forwarded-For, which a client cannot forge; otherwise the connection's address. Used by
+    the audit log and by the login lockout alike."""
     if request is None:
         return None
+    if settings.BEHIND_PROXY:
+        forwarded = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+        if forwarded:
+            return forwarded[-1]
     return request.META.get("REMOTE_ADDR") or None
 
 
