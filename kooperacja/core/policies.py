@@ -44,6 +44,11 @@ def memberships(user: Any) -> list[Membership]:
     return cached
 
 
+def remember_memberships(principal: Any, known: list[Membership]) -> None:
+    """Set the memberships a principal acts with (an API client acts with its one membership)."""
+    setattr(principal, _CACHE_ATTR, known)
+
+
 def forget_memberships(user: Any) -> None:
     """Drop the per-request cache after a change of the user's memberships."""
     if hasattr(user, _CACHE_ATTR):

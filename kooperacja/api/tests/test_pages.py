@@ -1,0 +1,306 @@
+"""The pages at /api-access/: personal tokens for everyone signed in, API clients for managers."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from kooperacja.core.models import AuditAction, AuditEvent
+from kooperacja.core.roles import Role
+from kooperacja.institutions import tokens
+from kooperacja.institutions.models import ApiClient, ApiToken, TokenScope
+
+pytestmark = pytest.mark.django_db
+
+TOKENS = reverse("api_access:tokens")
+
+
+def _secret_in(html: str) -> str | None:
+    found = re.search(r"kop_[A-Za-z0-9_-]{40}", html)
+    return found.group(0) if found else None
+
+
+def _clients_url(institution):
+    return reverse("api_access:clients", args=[institution.public_id])
+
+
+def _client_url(api_client):
+    return reverse("api_access:client", args=[api_client.institution.public_id, api_client.public_id])
+
+
+# --- Personal tokens --------------------------------------------------------
+
+
+def test_it_sends_anonymous_visitors_to_sign_in(client):
+    response = client.get(TOKENS)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize("who", ["worker", "outsider", "manager", "platform_admin"])
+def test_any_signed_in_user_may_have_personal_tokens(client, request, who):
+    user = request.getfixturevalue(who)
+    client.force_login(user)
+    response = client.get(TOKENS)
+    assert response.status_code == 200
+    assert 'name="name"' in response.content.decode()
+
+
+def test_it_shows_the_secret_once_after_creating_a_token(client, worker):
+    client.force_login(worker)
+    response = client.post(TOKENS, {"name": "Arkusz kalkulacyjny", "scope": "read", "days": "30"})
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    secret = _secret_in(html)
+    assert secret is not None
+    token = ApiToken.objects.get(user=worker)
+    assert token.name == "Arkusz kalkulacyjny"
+    assert token.scope == TokenScope.READ
+    assert tokens.authenticate(secret) == token
+    assert "no-store" in response["Cache-Control"]
+
+    again = client.get(TOKENS).content.decode()
+    assert _secret_in(again) is None
+    assert "Arkusz kalkulacyjny" in again
+    assert f"kop_{token.prefix}" in again
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"name": "", "scope": "read", "days": "30"},
+        {"name": "Arkusz", "scope": "everything", "days": "30"},
+        {"name": "Arkusz", "scope": "read", "days": "0"},
+        {"name": "Arkusz", "scope": "read", "days": "366"},
+        {"name": "Arkusz", "scope": "read", "days": "dużo"},
+        {"name": "Arkusz", "scope": "read"},
+    ],
+)
+def test_it_explains_bad_input_and_creates_nothing(client, worker, data):
+    client.force_login(worker)
+    response = client.post(TOKENS, data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'class="errorlist' in html
+    assert _secret_in(html) is None
+    assert not ApiToken.objects.exists()
+
+
+def test_it_lists_only_the_users_own_tokens(client, worker, manager):
+    tokens.issue_personal_token(manager, name="Token kierownika", scope=TokenScope.READ)
+    tokens.issue_personal_token(worker, name="Mój token", scope=TokenScope.READ)
+    client.force_login(worker)
+    html = client.get(TOKENS).content.decode()
+    assert "Mój token" in html
+    assert "Token kierownika" not in html
+
+
+def test_it_revokes_a_token_after_confirmation(client, worker):
+    token, secret = tokens.issue_personal_token(worker, name="Arkusz", scope=TokenScope.READ)
+    url = reverse("api_access:token_revoke", args=[token.public_id])
+    client.force_login(worker)
+
+    confirmation = client.get(url)
+    assert confirmation.status_code == 200
+    assert "Arkusz" in confirmation.content.decode()
+    token.refresh_from_db()
+    assert token.revoked_at is None
+
+    response = client.post(url)
+    assert response.status_code == 302
+    assert response["Location"] == TOKENS
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert tokens.authenticate(secret) is None
+
+
+def test_it_hides_another_users_token_from_revoking(client, worker, manager):
+    token, _ = tokens.issue_personal_token(manager, name="Cudzy", scope=TokenScope.READ)
+    client.force_login(worker)
+    url = reverse("api_access:token_revoke", args=[token.public_id])
+    assert client.get(url).status_code == 404
+    assert client.post(url).status_code == 404
+    token.refresh_from_db()
+    assert token.revoked_at is None
+
+
+def test_it_answers_405_to_a_wrong_method(client, worker):
+    client.force_login(worker)
+    assert client.put(TOKENS).status_code == 405
+    token, _ = tokens.issue_personal_token(worker, name="Arkusz", scope=TokenScope.READ)
+    assert client.delete(reverse("api_access:token_revoke", args=[token.public_id])).status_code == 405
+
+
+def test_the_token_list_costs_the_same_queries_for_few_and_many(client, worker, django_assert_max_num_queries):
+    client.force_login(worker)
+    tokens.issue_personal_token(worker, name="Jeden", scope=TokenScope.READ)
+    with django_assert_max_num_queries(12) as few:
+        client.get(TOKENS)
+    for i in range(20):
+        tokens.issue_personal_token(worker, name=f"Token {i}", scope=TokenScope.READ)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(TOKENS)
+
+
+# --- API clients of an institution ------------------------------------------
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, gops):
+    response = client.get(_clients_url(gops))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("manager", 200), ("platform_admin", 200), ("worker", 403), ("other_manager", 404), ("outsider", 404)],
+)
+def test_only_managers_of_the_institution_see_its_clients(client, request, gops, who, status):
+    client.force_login(request.getfixturevalue(who))
+    assert client.get(_clients_url(gops)).status_code == status
+
+
+def test_an_unknown_institution_is_not_found(client, manager):
+    client.force_login(manager)
+    assert client.get(reverse("api_access:clients", args=["00000000-0000-0000-0000-000000000000"])).status_code == 404
+
+
+def test_a_manager_creates_a_client_and_issues_it_a_token(client, manager, gops):
+    client.force_login(manager)
+    response = client.post(_clients_url(gops), {"name": "Dziennik szkolny", "role": Role.PARTNER_STAFF})
+    api_client = ApiClient.objects.get(institution=gops)
+    assert response.status_code == 302
+    assert response["Location"] == _client_url(api_client)
+    assert api_client.created_by == manager
+
+    issued = client.post(_client_url(api_client), {"name": "Produkcja", "scope": "read_write", "days": "90"})
+    assert issued.status_code == 200
+    secret = _secret_in(issued.content.decode())
+    assert secret is not None
+    token = tokens.authenticate(secret)
+    assert token is not None and token.client == api_client and token.scope == TokenScope.READ_WRITE
+    assert _secret_in(client.get(_client_url(api_client)).content.decode()) is None
+
+    listing = client.get(_clients_url(gops)).content.decode()
+    assert "Dziennik szkolny" in listing
+
+
+def test_a_client_cannot_be_made_an_administrator(client, manager, gops):
+    client.force_login(manager)
+    response = client.post(_clients_url(gops), {"name": "System", "role": Role.ADMIN})
+    assert response.status_code == 200
+    assert 'class="errorlist' in response.content.decode()
+    assert not ApiClient.objects.exists()
+
+
+def test_a_client_needs_a_name(client, manager, gops):
+    client.force_login(manager)
+    response = client.post(_clients_url(gops), {"name": "  ", "role": Role.PARTNER_STAFF})
+    assert response.status_code == 200
+    assert 'class="errorlist' in response.content.decode()
+    assert not ApiClient.objects.exists()
+
+
+def test_a_member_who_is_not_manager_cannot_create_clients(client, worker, gops):
+    client.force_login(worker)
+    assert client.post(_clients_url(gops), {"name": "System", "role": Role.PARTNER_STAFF}).status_code == 403
+    assert not ApiClient.objects.exists()
+
+
+@pytest.fixture
+def api_client(manager, gops):
+    return tokens.create_api_client(manager, gops, name="Dziennik szkolny", role=Role.PARTNER_STAFF)
+
+
+@pytest.mark.parametrize(
+    ("who", "status"), [("manager", 200), ("platform_admin", 200), ("worker", 403), ("other_manager", 404)]
+)
+def test_only_managers_see_a_client(client, request, api_client, who, status):
+    client.force_login(request.getfixturevalue(who))
+    assert client.get(_client_url(api_client)).status_code == status
+
+
+def test_another_institutions_manager_cannot_issue_tokens(client, other_manager, api_client):
+    client.force_login(other_manager)
+    response = client.post(_client_url(api_client), {"name": "Obcy", "scope": "read", "days": "30"})
+    assert response.status_code == 404
+    assert not api_client.tokens.exists()
+
+
+def test_a_client_of_another_institution_is_not_found_under_this_one(client, manager, other_manager, other_gops, gops):
+    foreign = tokens.create_api_client(other_manager, other_gops, name="Obcy", role=Role.PARTNER_STAFF)
+    client.force_login(manager)
+    url = reverse("api_access:client", args=[gops.public_id, foreign.public_id])
+    assert client.get(url).status_code == 404
+
+
+def test_bad_token_input_for_a_client_changes_nothing(client, manager, api_client):
+    client.force_login(manager)
+    response = client.post(_client_url(api_client), {"name": "Produkcja", "scope": "read", "days": "400"})
+    assert response.status_code == 200
+    assert 'class="errorlist' in response.content.decode()
+    assert not api_client.tokens.exists()
+
+
+def test_a_manager_revokes_a_client_token(client, manager, api_client):
+    token, secret = tokens.issue_client_token(manager, api_client, name="Produkcja", scope=TokenScope.READ)
+    url = reverse(
+        "api_access:client_token_revoke", args=[api_client.institution.public_id, api_client.public_id, token.public_id]
+    )
+    client.force_login(manager)
+    assert client.get(url).status_code == 200
+    response = client.post(url)
+    assert response.status_code == 302
+    assert tokens.authenticate(secret) is None
+    assert AuditEvent.objects.filter(
+        action=AuditAction.PERMISSION_CHANGE, object_id=str(token.public_id), details__event="token_revoked"
+    ).exists()
+
+
+def test_a_manager_revokes_a_client_with_its_tokens(client, manager, api_client):
+    _, secret = tokens.issue_client_token(manager, api_client, name="Produkcja", scope=TokenScope.READ)
+    url = reverse("api_access:client_revoke", args=[api_client.institution.public_id, api_client.public_id])
+    client.force_login(manager)
+    assert client.get(url).status_code == 200
+    response = client.post(url)
+    assert response.status_code == 302
+    api_client.refresh_from_db()
+    assert api_client.revoked_at is not None
+    assert tokens.authenticate(secret) is None
+
+    page = client.get(_client_url(api_client)).content.decode()
+    assert 'name="days"' not in page  # no new tokens for a revoked client
+    refused = client.post(_client_url(api_client), {"name": "Nowy", "scope": "read", "days": "30"})
+    assert refused.status_code == 200
+    assert _secret_in(refused.content.decode()) is None
+    assert api_client.tokens.filter(revoked_at__isnull=True).count() == 0
+
+
+def test_a_member_who_is_not_manager_cannot_revoke(client, worker, api_client):
+    url = reverse("api_access:client_revoke", args=[api_client.institution.public_id, api_client.public_id])
+    client.force_login(worker)
+    assert client.post(url).status_code == 403
+    api_client.refresh_from_db()
+    assert api_client.revoked_at is None
+
+
+def test_the_client_pages_cost_the_same_queries_for_few_and_many(
+    client, manager, gops, api_client, django_assert_max_num_queries
+):
+    client.force_login(manager)
+    tokens.issue_client_token(manager, api_client, name="A", scope=TokenScope.READ)
+    with django_assert_max_num_queries(15) as list_few:
+        client.get(_clients_url(gops))
+    with django_assert_max_num_queries(15) as detail_few:
+        client.get(_client_url(api_client))
+    for i in range(10):
+        extra = tokens.create_api_client(manager, gops, name=f"System {i}", role=Role.PARTNER_STAFF)
+        tokens.issue_client_token(manager, extra, name="A", scope=TokenScope.READ)
+        tokens.issue_client_token(manager, api_client, name=f"T{i}", scope=TokenScope.READ)
+    with django_assert_max_num_queries(len(list_few.captured_queries)):
+        client.get(_clients_url(gops))
+    with django_assert_max_num_queries(len(detail_few.captured_queries)):
+        client.get(_client_url(api_client))
