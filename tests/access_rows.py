@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from tests.personas import ADMIN, ANONYMOUS, LEADER, PERSONAS
+from tests.personas import ADMIN, ANONYMOUS, ASSISTANT, COLLEAGUE, GOPS_MIRZEC, LEADER, PERSONAS
 
 Getter = Callable[[str], Any]  # the `persona` fixture: username -> user
 
@@ -62,12 +62,56 @@ class ApiRow:
         return self.path.format(**self.params(persona)) if self.params else self.path
 
 
+# --- Objects the rows ask about ------------------------------------------------------------
+
+
+def _gops_mirzec() -> Any:
+    from kooperacja.institutions.models import Institution, InstitutionKind
+
+    return Institution.objects.get(kind=InstitutionKind.GOPS, municipality__name="Mirzec")
+
+
+def _personal_token(persona: Getter) -> dict[str, Any]:
+    from kooperacja.institutions.tokens import issue_personal_token
+
+    token, _ = issue_personal_token(persona(GOPS_MIRZEC), name="matrix", scope="read")
+    return {"token_id": token.public_id}
+
+
+def _api_client(persona: Getter, *, with_token: bool = False) -> dict[str, Any]:
+    from kooperacja.institutions.tokens import create_api_client, issue_client_token
+
+    institution = _gops_mirzec()
+    client = create_api_client(persona(LEADER), institution, name="matrix", role="social_worker")
+    ids = {"institution_id": institution.public_id, "client_id": client.public_id}
+    if with_token:
+        token, _ = issue_client_token(persona(LEADER), client, name="matrix", scope="read")
+        ids["token_id"] = token.public_id
+    return ids
+
+
+def _notification(persona: Getter) -> dict[str, Any]:
+    from kooperacja.core.notifications import notify
+
+    note = notify(persona(GOPS_MIRZEC), kind="matrix", title="Nowe skierowanie", url="/home/")
+    return {"public_id": note.public_id}
+
+
+def _finished_task(persona: Getter) -> dict[str, Any]:
+    from kooperacja.core.tasks import enqueue
+
+    return {"task_id": enqueue("math.floor", 1.5)}  # tests run tasks at once, leaving its record
+
+
 def _rows(*rows: UrlRow) -> dict[str, UrlRow]:
     return {row.name: row for row in rows}
 
 
 MANAGERS_AND_ADMIN = answers(403, {ADMIN: 200, LEADER: 200})
 ADMIN_ONLY = answers(403, {ADMIN: 200})
+# An object of GOPS Mirzec that only its manager (and the admin) may manage: its other staff
+# get 403, everyone outside the institution 404.
+GOPS_MIRZEC_MANAGED = answers(404, {ADMIN: 200, LEADER: 200, GOPS_MIRZEC: 403, COLLEAGUE: 403, ASSISTANT: 403})
 
 URL_ROWS: dict[str, UrlRow] = _rows(
     # Public pages.
@@ -77,17 +121,79 @@ URL_ROWS: dict[str, UrlRow] = _rows(
     UrlRow("core:help", PUBLIC),
     UrlRow("core:help_role", PUBLIC, kwargs=lambda persona: {"role": "social_worker"}),
     UrlRow("healthz", PUBLIC),
-    UrlRow("set_language", answers(302, anonymous=302), method="POST", data={"language": "pl"}, wrong_method=None),
+    UrlRow(
+        "set_language",
+        answers(302),
+        method="POST",
+        data={"language": "pl"},
+        wrong_method=None,
+        anonymous_to_login=False,
+    ),
     # Home and audit.
     UrlRow("core:home", SIGNED_IN),
     UrlRow("core:audit", MANAGERS_AND_ADMIN),
     UrlRow("core:audit_export", MANAGERS_AND_ADMIN),
+    # Notifications and background tasks.
+    UrlRow("core:notifications", SIGNED_IN),
+    UrlRow("core:notifications_read_all", answers(302), method="POST", wrong_method="GET"),
+    UrlRow("core:notification_preferences", SIGNED_IN, wrong_method="PUT"),
+    UrlRow(
+        "core:notification_read",
+        answers(404, {GOPS_MIRZEC: 302}),
+        method="POST",
+        kwargs=_notification,
+        wrong_method="GET",
+    ),
+    UrlRow("core:tasks", ADMIN_ONLY),
+    UrlRow("core:task_detail", ADMIN_ONLY, kwargs=_finished_task),
     # Accounts.
     UrlRow("login", PUBLIC, wrong_method="PUT"),
+    UrlRow("logout", answers(302), method="POST", wrong_method="GET", anonymous_to_login=False),
+    UrlRow("password_change", SIGNED_IN, wrong_method="PUT"),
+    UrlRow("password_change_done", SIGNED_IN),
+    UrlRow("password_reset", PUBLIC, wrong_method="PUT"),
+    UrlRow("password_reset_done", PUBLIC),
+    UrlRow(
+        "password_reset_confirm",
+        PUBLIC,
+        kwargs=lambda persona: {"uidb64": "MQ", "token": "set-password"},
+        wrong_method="PUT",
+    ),
+    UrlRow("password_reset_complete", PUBLIC),
+    UrlRow("two_factor", SIGNED_IN),
+    UrlRow("two_factor_setup", SIGNED_IN, wrong_method="PUT"),
+    # Verifying needs a second factor to verify: without one the user is sent on.
+    UrlRow("two_factor_verify", answers(302), wrong_method="PUT"),
+    UrlRow("two_factor_recovery_codes", answers(302), method="POST", wrong_method="GET"),
+    UrlRow("two_factor_disable", answers(302), method="POST", wrong_method="GET"),
+    UrlRow("lockouts", ADMIN_ONLY, wrong_method="PUT"),
+    # API access: personal tokens and institution API clients.
+    UrlRow("api_access:tokens", SIGNED_IN, wrong_method="PUT"),
+    UrlRow("api_access:token_revoke", answers(404, {GOPS_MIRZEC: 200}), kwargs=_personal_token, wrong_method="PUT"),
+    UrlRow(
+        "api_access:clients",
+        GOPS_MIRZEC_MANAGED,
+        kwargs=lambda persona: {"institution_id": _gops_mirzec().public_id},
+        wrong_method="PUT",
+    ),
+    UrlRow("api_access:client", GOPS_MIRZEC_MANAGED, kwargs=_api_client, wrong_method="PUT"),
+    UrlRow("api_access:client_revoke", GOPS_MIRZEC_MANAGED, kwargs=_api_client, wrong_method="PUT"),
+    UrlRow(
+        "api_access:client_token_revoke",
+        GOPS_MIRZEC_MANAGED,
+        kwargs=lambda persona: _api_client(persona, with_token=True),
+        wrong_method="PUT",
+    ),
     # Django's own admin is for superusers on a deployment's console (DESIGN.md §1): no persona
     # is staff, so everyone is sent to its login. Its other URLs behave alike and are left out.
     UrlRow("admin:index", answers(302), wrong_method=None, anonymous_to_login=False),
     UrlRow("admin:login", PUBLIC, wrong_method=None),
 )
 
-API_ROWS: list[ApiRow] = []
+EVERY_TOKEN = answers(200, anonymous=401)
+
+API_ROWS: list[ApiRow] = [
+    ApiRow("GET", "/me", EVERY_TOKEN),
+    ApiRow("GET", "/me/tokens", EVERY_TOKEN),
+    ApiRow("PATCH", "/me/notification-preference", EVERY_TOKEN, body='{"mode": "daily"}'),
+]
