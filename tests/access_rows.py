@@ -7,6 +7,7 @@ default except those listed; anonymous gets 302 (to login) on staff pages unless
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -103,15 +104,39 @@ def _finished_task(persona: Getter) -> dict[str, Any]:
     return {"task_id": enqueue("math.floor", 1.5)}  # tests run tasks at once, leaving its record
 
 
+def _gops_mirzec_ids(persona: Getter) -> dict[str, Any]:
+    return {"public_id": _gops_mirzec().public_id}
+
+
+def _colleague_membership(persona: Getter) -> dict[str, Any]:
+    membership = persona(COLLEAGUE).memberships.get(revoked_at__isnull=True)
+    return {"public_id": _gops_mirzec().public_id, "membership_id": membership.public_id}
+
+
+def _unknown_membership(persona: Getter) -> dict[str, Any]:
+    return {"public_id": _gops_mirzec().public_id, "membership_id": uuid.uuid4()}
+
+
+def _unknown_invitation(persona: Getter) -> dict[str, Any]:
+    return {"public_id": _gops_mirzec().public_id, "invitation_id": uuid.uuid4()}
+
+
 def _rows(*rows: UrlRow) -> dict[str, UrlRow]:
     return {row.name: row for row in rows}
 
 
 MANAGERS_AND_ADMIN = answers(403, {ADMIN: 200, LEADER: 200})
 ADMIN_ONLY = answers(403, {ADMIN: 200})
-# An object of GOPS Mirzec that only its manager (and the admin) may manage: its other staff
-# get 403, everyone outside the institution 404.
-GOPS_MIRZEC_MANAGED = answers(404, {ADMIN: 200, LEADER: 200, GOPS_MIRZEC: 403, COLLEAGUE: 403, ASSISTANT: 403})
+GOPS_MIRZEC_STAFF = [GOPS_MIRZEC, COLLEAGUE, ASSISTANT, LEADER]
+
+
+def gops_mirzec_managed(allowed: int, *, members: int = 403, outsiders: int = 404) -> dict[str, int]:
+    """Something of GOPS Mirzec that its manager (and the admin) may manage: its other staff
+    get 403, everyone outside the institution 404."""
+    table = answers(outsiders, dict.fromkeys(GOPS_MIRZEC_STAFF, members))
+    table[ADMIN] = table[LEADER] = allowed
+    return table
+
 
 URL_ROWS: dict[str, UrlRow] = _rows(
     # Public pages.
@@ -146,6 +171,47 @@ URL_ROWS: dict[str, UrlRow] = _rows(
     ),
     UrlRow("core:tasks", ADMIN_ONLY),
     UrlRow("core:task_detail", ADMIN_ONLY, kwargs=_finished_task),
+    # Territory (platform administrators).
+    UrlRow("territory:list", ADMIN_ONLY),
+    UrlRow("territory:voivodeship", ADMIN_ONLY, kwargs=lambda persona: {"code": "26"}),
+    UrlRow("territory:county", ADMIN_ONLY, kwargs=lambda persona: {"code": "2611"}),
+    UrlRow("territory:import", ADMIN_ONLY, wrong_method="DELETE"),
+    # Institutions and their staff.
+    UrlRow("institutions:list", MANAGERS_AND_ADMIN),
+    UrlRow("institutions:create", ADMIN_ONLY, wrong_method="DELETE"),
+    UrlRow("institutions:detail", gops_mirzec_managed(200, members=200), kwargs=_gops_mirzec_ids),
+    UrlRow(
+        "institutions:edit",
+        answers(404, {ADMIN: 200} | dict.fromkeys(GOPS_MIRZEC_STAFF, 403)),
+        kwargs=_gops_mirzec_ids,
+        wrong_method="DELETE",
+    ),
+    UrlRow("institutions:staff", gops_mirzec_managed(200), kwargs=_gops_mirzec_ids),
+    # Posting an empty form: allowed users get 400 with the form's errors, nothing changes.
+    UrlRow("institutions:invite", gops_mirzec_managed(400), method="POST", kwargs=_gops_mirzec_ids, wrong_method="GET"),
+    UrlRow(
+        "institutions:change_role",
+        gops_mirzec_managed(400),
+        method="POST",
+        kwargs=_colleague_membership,
+        wrong_method="GET",
+    ),
+    UrlRow(
+        "institutions:revoke", gops_mirzec_managed(404), method="POST", kwargs=_unknown_membership, wrong_method="GET"
+    ),
+    UrlRow(
+        "institutions:cancel_invitation",
+        gops_mirzec_managed(404),
+        method="POST",
+        kwargs=_unknown_invitation,
+        wrong_method="GET",
+    ),
+    UrlRow(
+        "institutions:accept_invitation",
+        answers(404, anonymous=404),
+        kwargs=lambda persona: {"token": "unknown"},
+        wrong_method="DELETE",
+    ),
     # Accounts.
     UrlRow("login", PUBLIC, wrong_method="PUT"),
     UrlRow("logout", answers(302), method="POST", wrong_method="GET", anonymous_to_login=False),
@@ -172,15 +238,15 @@ URL_ROWS: dict[str, UrlRow] = _rows(
     UrlRow("api_access:token_revoke", answers(404, {GOPS_MIRZEC: 200}), kwargs=_personal_token, wrong_method="PUT"),
     UrlRow(
         "api_access:clients",
-        GOPS_MIRZEC_MANAGED,
+        gops_mirzec_managed(200),
         kwargs=lambda persona: {"institution_id": _gops_mirzec().public_id},
         wrong_method="PUT",
     ),
-    UrlRow("api_access:client", GOPS_MIRZEC_MANAGED, kwargs=_api_client, wrong_method="PUT"),
-    UrlRow("api_access:client_revoke", GOPS_MIRZEC_MANAGED, kwargs=_api_client, wrong_method="PUT"),
+    UrlRow("api_access:client", gops_mirzec_managed(200), kwargs=_api_client, wrong_method="PUT"),
+    UrlRow("api_access:client_revoke", gops_mirzec_managed(200), kwargs=_api_client, wrong_method="PUT"),
     UrlRow(
         "api_access:client_token_revoke",
-        GOPS_MIRZEC_MANAGED,
+        gops_mirzec_managed(200),
         kwargs=lambda persona: _api_client(persona, with_token=True),
         wrong_method="PUT",
     ),

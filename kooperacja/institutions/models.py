@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kooperacja.core.roles import Role
 from kooperacja.territory.models import County, Municipality, Voivodeship
@@ -77,9 +78,7 @@ class Institution(models.Model):
         related_name="institutions",
         verbose_name=_("gmina"),
     )
-    serves = models.ManyToManyField(
-        Municipality, blank=True, related_name="served_by", verbose_name=_("gminas served")
-    )
+    serves = models.ManyToManyField(Municipality, blank=True, related_name="served_by", verbose_name=_("gminas served"))
     street = models.CharField(_("street and number"), max_length=200, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=6, blank=True)
     locality = models.CharField(_("locality"), max_length=100, blank=True)
@@ -115,6 +114,7 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
 class Membership(models.Model):
     """A user's role in an institution. All rights on the platform come from these rows."""
 
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
     )
@@ -140,6 +140,22 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()}, {self.institution}"
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", pgettext_lazy("invitation status", "waiting")
+    EXPIRED = "expired", pgettext_lazy("invitation status", "expired")
+    ACCEPTED = "accepted", pgettext_lazy("invitation status", "accepted")
+    CANCELLED = "cancelled", pgettext_lazy("invitation status", "cancelled")
+
+
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def open(self) -> InvitationQuerySet:
+        """Neither accepted nor cancelled (possibly expired)."""
+        return self.filter(accepted_at__isnull=True, cancelled_at__isnull=True)
+
+    def pending(self) -> InvitationQuerySet:
+        return self.open().filter(expires_at__gt=timezone.now())
 
 
 class Invitation(models.Model):
@@ -168,6 +184,8 @@ class Invitation(models.Model):
     )
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
 
+    objects = InvitationQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
@@ -175,6 +193,19 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return self.email
+
+    @property
+    def status(self) -> InvitationStatus:
+        if self.accepted_at is not None:
+            return InvitationStatus.ACCEPTED
+        if self.cancelled_at is not None:
+            return InvitationStatus.CANCELLED
+        if self.expires_at <= timezone.now():
+            return InvitationStatus.EXPIRED
+        return InvitationStatus.PENDING
+
+    def get_status_display(self) -> str:
+        return str(self.status.label)
 
 
 class ApiClient(models.Model):

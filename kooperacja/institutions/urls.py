@@ -1,5 +1,24 @@
 from __future__ import annotations
 
+from django.urls import path
+
+from kooperacja.institutions import views
+
 app_name = "institutions"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.institution_list, name="list"),
+    path("new/", views.institution_create, name="create"),
+    path("invitations/<str:token>/", views.accept_invitation, name="accept_invitation"),
+    path("<uuid:public_id>/", views.institution_detail, name="detail"),
+    path("<uuid:public_id>/edit/", views.institution_edit, name="edit"),
+    path("<uuid:public_id>/staff/", views.staff, name="staff"),
+    path("<uuid:public_id>/staff/invite/", views.invite, name="invite"),
+    path("<uuid:public_id>/staff/<uuid:membership_id>/role/", views.change_role, name="change_role"),
+    path("<uuid:public_id>/staff/<uuid:membership_id>/revoke/", views.revoke, name="revoke"),
+    path(
+        "<uuid:public_id>/invitations/<uuid:invitation_id>/cancel/",
+        views.cancel_invitation,
+        name="cancel_invitation",
+    ),
+]

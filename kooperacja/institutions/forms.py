@@ -1,0 +1,324 @@
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model, password_validation
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from kooperacja.institutions.models import Institution, InstitutionKind, Sector
+from kooperacja.institutions.validators import validate_krs, validate_postal_code, validate_regon
+from kooperacja.territory.models import County, Municipality, Voivodeship
+
+# The sectors an institution of each kind belongs to; the first is the default. Kinds not
+# listed (NGO, other) may work in any sector.
+KIND_SECTORS: dict[str, tuple[str, ...]] = {
+    InstitutionKind.GOPS: (Sector.SOCIAL_ASSISTANCE,),
+    InstitutionKind.PCPR: (Sector.FAMILY_SUPPORT, Sector.SOCIAL_ASSISTANCE),
+    InstitutionKind.ROPS: (Sector.SOCIAL_ASSISTANCE,),
+    InstitutionKind.PUP: (Sector.EMPLOYMENT,),
+    InstitutionKind.SCHOOL: (Sector.EDUCATION,),
+    InstitutionKind.KINDERGARTEN: (Sector.EDUCATION,),
+    InstitutionKind.HEALTH_CENTRE: (Sector.HEALTH,),
+    InstitutionKind.POLICE_POST: (Sector.POLICE,),
+    InstitutionKind.COURT: (Sector.JUSTICE,),
+    InstitutionKind.LIBRARY_CULTURE: (Sector.CULTURE, Sector.SPORT_RECREATION),
+    InstitutionKind.LOCAL_GOVERNMENT: (Sector.LOCAL_GOVERNMENT,),
+    InstitutionKind.NGO: (Sector.NGO,),
+}
+# Kinds whose sector is free: an NGO may run housing, sport or health work.
+FREE_SECTOR_KINDS = frozenset({InstitutionKind.NGO, InstitutionKind.OTHER})
+# A GOPS is a gmina's centre; a PCPR and a PUP are a powiat's.
+KINDS_NEEDING_GMINA = frozenset({InstitutionKind.GOPS})
+KINDS_NEEDING_COUNTY = frozenset({InstitutionKind.PCPR, InstitutionKind.PUP})
+
+_SEPARATORS = re.compile(r"[\s-]")
+
+
+def default_sector(kind: str) -> str:
+    return KIND_SECTORS.get(kind, (Sector.OTHER,))[0]
+
+
+class CountyChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} ({obj.code})"
+
+
+class GminaChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} — {obj.get_kind_display()}, {obj.county.name} ({obj.code})"
+
+
+class GminaMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} — {obj.get_kind_display()}, {obj.county.name} ({obj.code})"
+
+
+class InstitutionForm(forms.ModelForm):
+    """An institution's data, checked as GUS and the courts issue identifiers."""
+
+    sector = forms.ChoiceField(
+        label=_("sector"),
+        choices=[("", _("the usual sector of its kind")), *Sector.choices],
+        required=False,
+        help_text=_("Left empty, the usual sector of the kind is used (a GOPS: social assistance)."),
+    )
+    county = CountyChoiceField(queryset=County.objects.order_by("code"), required=False, label=_("county (powiat)"))
+    municipality = GminaChoiceField(
+        queryset=Municipality.objects.with_parents().order_by("name", "code"), required=False, label=_("gmina")
+    )
+    serves = GminaMultipleChoiceField(
+        queryset=Municipality.objects.with_parents().order_by("name", "code"),
+        required=False,
+        label=_("gminas served"),
+        help_text=_("The gminas whose residents it serves. Left empty, its own gmina is used."),
+    )
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Institution
+        fields = [
+            "name",
+            "short_name",
+            "kind",
+            "sector",
+            "voivodeship",
+            "county",
+            "municipality",
+            "serves",
+            "street",
+            "postal_code",
+            "locality",
+            "email",
+            "phone",
+            "website",
+            "regon",
+            "krs",
+            "is_active",
+        ]
+        labels = {"is_active": _("the institution is active")}
+        help_texts = {
+            "regon": _("9 digits, or 14 for a local unit; spaces and dashes are ignored."),
+            "krs": _("10 digits, only for entities in the National Court Register (e.g. associations)."),
+            "postal_code": _("For example 27-220."),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["voivodeship"].queryset = Voivodeship.objects.order_by("name")  # type: ignore[attr-defined]
+        if self.instance.pk is not None:
+            self.fields["version"].initial = self.instance.version
+
+    def clean_regon(self) -> str:
+        value = _SEPARATORS.sub("", self.cleaned_data.get("regon", ""))
+        if value:
+            validate_regon(value)
+        return value
+
+    def clean_krs(self) -> str:
+        value = _SEPARATORS.sub("", self.cleaned_data.get("krs", ""))
+        if value:
+            validate_krs(value)
+        return value
+
+    def clean_postal_code(self) -> str:
+        value = self.cleaned_data.get("postal_code", "").strip()
+        if value:
+            validate_postal_code(value)
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        kind = cleaned.get("kind")
+        if kind:
+            self._clean_sector(kind, cleaned)
+        self._clean_territory(kind, cleaned)
+        return cleaned
+
+    def _clean_sector(self, kind: str, cleaned: dict[str, Any]) -> None:
+        sector = cleaned.get("sector") or default_sector(kind)
+        allowed = KIND_SECTORS.get(kind)
+        if kind not in FREE_SECTOR_KINDS and allowed and sector not in allowed:
+            self.add_error(
+                "sector",
+                _("An institution of the kind “%(kind)s” belongs to the sector: %(sectors)s.")
+                % {
+                    "kind": InstitutionKind(kind).label,
+                    "sectors": ", ".join(str(Sector(s).label) for s in allowed),
+                },
+            )
+        cleaned["sector"] = sector
+
+    def _clean_territory(self, kind: str | None, cleaned: dict[str, Any]) -> None:
+        voivodeship = cleaned.get("voivodeship")
+        county = cleaned.get("county")
+        gmina = cleaned.get("municipality")
+        if gmina is not None:
+            if county is not None and gmina.county_id != county.pk:
+                self.add_error("municipality", _("This gmina lies in another county than the one chosen."))
+                return
+            county = cleaned["county"] = gmina.county
+        if county is not None and voivodeship is not None and county.voivodeship_id != voivodeship.pk:
+            self.add_error("county", _("This county lies in another voivodeship than the one chosen."))
+            return
+        if kind in KINDS_NEEDING_GMINA and gmina is None:
+            self.add_error("municipality", _("A social assistance centre (GOPS) needs its gmina."))
+        if kind in KINDS_NEEDING_COUNTY and county is None:
+            self.add_error("county", _("A powiat institution (PCPR, PUP) needs its county."))
+        if not cleaned.get("serves") and gmina is not None:
+            cleaned["serves"] = [gmina]
+
+    def institution_fields(self) -> dict[str, Any]:
+        """The cleaned values the services set on the institution."""
+        return {name: self.cleaned_data[name] for name in self.Meta.fields if name != "serves"}
+
+
+class InstitutionFilterForm(forms.Form):
+    """Filters of the institutions list; TERYT codes in the query string."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    voivodeship = forms.ModelChoiceField(
+        queryset=Voivodeship.objects.order_by("name"),
+        to_field_name="code",
+        required=False,
+        label=_("voivodeship"),
+        empty_label=_("all"),
+    )
+    county = CountyChoiceField(
+        queryset=County.objects.none(), to_field_name="code", required=False, label=_("county"), empty_label=_("all")
+    )
+    gmina = GminaChoiceField(
+        queryset=Municipality.objects.none(),
+        to_field_name="code",
+        required=False,
+        label=_("gmina"),
+        empty_label=_("all"),
+    )
+    sector = forms.ChoiceField(label=_("sector"), choices=[("", _("all")), *Sector.choices], required=False)
+    kind = forms.ChoiceField(label=_("kind"), choices=[("", _("all")), *InstitutionKind.choices], required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        data = self.data
+        voivodeship_code = data.get("voivodeship") or ""
+        county_code = data.get("county") or ""
+        counties = County.objects.order_by("code")
+        if voivodeship_code:
+            counties = counties.filter(voivodeship__code=voivodeship_code)
+        self.fields["county"].queryset = counties  # type: ignore[attr-defined]
+        # Offer the gminas of the chosen county, or else the gminas that have institutions:
+        # a list of every gmina in Poland would be too long to choose from.
+        gminas = Municipality.objects.with_parents().order_by("name", "code")
+        if county_code:
+            gminas = gminas.filter(county__code=county_code)
+        elif voivodeship_code:
+            gminas = gminas.filter(county__voivodeship__code=voivodeship_code, institutions__isnull=False)
+        else:
+            gminas = gminas.filter(institutions__isnull=False)
+        self.fields["gmina"].queryset = gminas.distinct()  # type: ignore[attr-defined]
+
+    def filter(self, queryset: QuerySet[Institution]) -> QuerySet[Institution]:
+        data = self.cleaned_data
+        if data.get("q"):
+            words = data["q"].split()
+            for word in words:
+                queryset = queryset.filter(
+                    Q(name__icontains=word) | Q(short_name__icontains=word) | Q(locality__icontains=word)
+                )
+        if data.get("voivodeship"):
+            queryset = queryset.filter(voivodeship=data["voivodeship"])
+        if data.get("county"):
+            queryset = queryset.filter(county=data["county"])
+        if data.get("gmina"):
+            queryset = queryset.filter(Q(municipality=data["gmina"]) | Q(serves=data["gmina"])).distinct()
+        if data.get("sector"):
+            queryset = queryset.filter(sector=data["sector"])
+        if data.get("kind"):
+            queryset = queryset.filter(kind=data["kind"])
+        return queryset
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("e-mail address"))
+    role = forms.ChoiceField(label=_("role"))
+
+    def __init__(self, *args: Any, roles: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = roles  # type: ignore[attr-defined]
+
+
+class RoleChangeForm(forms.Form):
+    role = forms.ChoiceField(label=_("new role"))
+
+    def __init__(self, *args: Any, roles: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = roles  # type: ignore[attr-defined]
+
+
+def suggested_username(email: str) -> str:
+    """The part of the e-mail address before "@", as a free username."""
+    base = re.sub(r"[^\w.+-]", "", email.split("@", 1)[0].lower())[:140] or "user"
+    user_model = get_user_model()
+    taken = set(user_model.objects.filter(username__istartswith=base).values_list("username", flat=True)[:1000])
+    taken = {name.lower() for name in taken}
+    candidate, number = base, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{base}{number}"
+    return candidate
+
+
+class NewAccountForm(forms.Form):
+    """The invited person's own account: they choose a username and password."""
+
+    username = forms.RegexField(
+        label=_("username"),
+        max_length=150,
+        regex=r"^[\w.@+-]+\Z",
+        help_text=_("Letters, digits and . @ + - _ only; you will sign in with it."),
+        error_messages={"invalid": _("Use only letters, digits and . @ + - _ in the username.")},
+    )
+    first_name = forms.CharField(label=_("first name"), max_length=150)
+    last_name = forms.CharField(label=_("last name"), max_length=150)
+    password1 = forms.CharField(
+        label=_("password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean_username(self) -> str:
+        username: str = self.cleaned_data["username"]
+        if get_user_model().objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("This username is taken: choose another."))
+        return username
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords differ."))
+        elif first:
+            candidate = get_user_model()(
+                username=cleaned.get("username", ""),
+                email=self.email,
+                first_name=cleaned.get("first_name", ""),
+                last_name=cleaned.get("last_name", ""),
+            )
+            try:
+                password_validation.validate_password(first, candidate)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned

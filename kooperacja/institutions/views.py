@@ -1,0 +1,344 @@
+"""Institution pages: the list, an institution's data, its staff and the invitation link."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from kooperacja.core.policies import forget_memberships, role_required
+from kooperacja.core.roles import Role
+from kooperacja.institutions import services
+from kooperacja.institutions.forms import (
+    InstitutionFilterForm,
+    InstitutionForm,
+    InviteForm,
+    NewAccountForm,
+    RoleChangeForm,
+    suggested_username,
+)
+from kooperacja.institutions.models import Institution, Invitation, InvitationStatus, Membership
+from kooperacja.institutions.policies import (
+    can_list_institutions,
+    can_manage_institutions,
+    can_manage_staff,
+    get_institution_for_staff_management,
+    get_institution_for_user,
+    grantable_roles,
+    institutions_for_list,
+)
+
+PAGE_SIZE = 50
+
+
+@require_safe
+@login_required
+def institution_list(request: HttpRequest) -> HttpResponse:
+    if not can_list_institutions(request.user):
+        raise PermissionDenied
+    form = InstitutionFilterForm(request.GET or None)
+    institutions = institutions_for_list(request.user)
+    status = 200
+    if form.is_bound:
+        if form.is_valid():
+            institutions = form.filter(institutions)
+        else:
+            institutions = institutions.none()
+            status = 400
+    page = Paginator(institutions, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    query = params.urlencode()
+    return render(
+        request,
+        "institutions/list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query,
+            "is_admin": can_manage_institutions(request.user),
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@role_required(Role.ADMIN)
+def institution_create(request: HttpRequest) -> HttpResponse:
+    form = InstitutionForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            institution = services.create_institution(
+                request.user, form.institution_fields(), form.cleaned_data["serves"], request=request
+            )
+            messages.success(request, _("The institution was added."))
+            return redirect("institutions:detail", public_id=institution.public_id)
+        return render(request, "institutions/form.html", {"form": form}, status=400)
+    return render(request, "institutions/form.html", {"form": form})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def institution_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    institution, _may_manage = get_institution_for_user(request.user, public_id)
+    if not can_manage_institutions(request.user):
+        raise PermissionDenied
+    if request.method != "POST":
+        form = InstitutionForm(instance=institution)
+        return render(request, "institutions/form.html", {"form": form, "institution": institution})
+    form = InstitutionForm(request.POST, instance=institution)
+    if form.is_valid():
+        try:
+            services.update_institution(
+                request.user,
+                institution,
+                form.institution_fields(),
+                version=form.cleaned_data["version"] or 0,
+                serves=form.cleaned_data["serves"],
+                request=request,
+            )
+        except ValidationError as conflict:
+            form.add_error(None, conflict)
+            return render(request, "institutions/form.html", {"form": form, "institution": institution}, status=409)
+        messages.success(request, _("The changes were saved."))
+        return redirect("institutions:detail", public_id=institution.public_id)
+    return render(request, "institutions/form.html", {"form": form, "institution": institution}, status=400)
+
+
+@require_safe
+@login_required
+def institution_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    institution, may_manage_staff = get_institution_for_user(request.user, public_id)
+    served = institution.serves.select_related("county").order_by("name")
+    return render(
+        request,
+        "institutions/detail.html",
+        {
+            "institution": institution,
+            "served": served,
+            "may_manage_staff": may_manage_staff,
+            "may_edit": can_manage_institutions(request.user),
+            "staff_count": institution.memberships.active().count(),
+        },
+    )
+
+
+def _staff_page(
+    request: HttpRequest,
+    institution: Institution,
+    *,
+    invite_form: InviteForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    roles = grantable_roles(request.user)
+    staff = institution.memberships.active().for_list()
+    invitations = (
+        Invitation.objects.open().filter(institution=institution).select_related("invited_by").order_by("-created_at")
+    )
+    return render(
+        request,
+        "institutions/staff.html",
+        {
+            "institution": institution,
+            "staff": staff,
+            "invitations": invitations,
+            "invite_form": invite_form or InviteForm(roles=roles),
+            "roles": roles,
+            "now": timezone.now(),
+        },
+        status=status,
+    )
+
+
+@require_safe
+@login_required
+def staff(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    institution = get_institution_for_staff_management(request.user, public_id)
+    return _staff_page(request, institution)
+
+
+@require_POST
+@login_required
+def invite(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    institution = get_institution_for_staff_management(request.user, public_id)
+    form = InviteForm(request.POST, roles=grantable_roles(request.user))
+    if form.is_valid():
+        try:
+            services.invite_staff(
+                request.user, institution, form.cleaned_data["email"], form.cleaned_data["role"], request=request
+            )
+        except ValidationError as refusal:
+            form.add_error(None, refusal)
+        else:
+            messages.success(
+                request,
+                _("An invitation was sent to %(email)s. The link is valid for %(days)d days.")
+                % {"email": form.cleaned_data["email"], "days": settings.INVITATION_DAYS},
+            )
+            return redirect("institutions:staff", public_id=institution.public_id)
+    return _staff_page(request, institution, invite_form=form, status=400)
+
+
+def _membership_in(institution: Institution, membership_id: UUID) -> Membership:
+    return get_object_or_404(
+        Membership.objects.active().select_related("user", "institution__municipality"),
+        institution=institution,
+        public_id=membership_id,
+    )
+
+
+@require_POST
+@login_required
+def change_role(request: HttpRequest, public_id: UUID, membership_id: UUID) -> HttpResponse:
+    institution = get_institution_for_staff_management(request.user, public_id)
+    membership = _membership_in(institution, membership_id)
+    form = RoleChangeForm(request.POST, roles=grantable_roles(request.user))
+    if not form.is_valid():
+        messages.error(request, _("Choose one of the roles on the list."))
+        return _staff_page(request, institution, status=400)
+    try:
+        services.change_role(request.user, membership, form.cleaned_data["role"], request=request)
+    except ValidationError as refusal:
+        for message in refusal.messages:
+            messages.error(request, message)
+        return _staff_page(request, institution, status=400)
+    messages.success(
+        request,
+        _("%(person)s now has the role: %(role)s.")
+        % {"person": membership.user, "role": dict(grantable_roles(request.user))[form.cleaned_data["role"]]},
+    )
+    return _after_staff_change(request, institution)
+
+
+@require_POST
+@login_required
+def revoke(request: HttpRequest, public_id: UUID, membership_id: UUID) -> HttpResponse:
+    institution = get_institution_for_staff_management(request.user, public_id)
+    membership = _membership_in(institution, membership_id)
+    try:
+        services.revoke_membership(request.user, membership, request=request)
+    except ValidationError as refusal:
+        for message in refusal.messages:
+            messages.error(request, message)
+        return _staff_page(request, institution, status=400)
+    messages.success(
+        request,
+        _("%(person)s no longer has the role %(role)s here.")
+        % {"person": membership.user, "role": membership.get_role_display()},
+    )
+    return _after_staff_change(request, institution)
+
+
+def _after_staff_change(request: HttpRequest, institution: Institution) -> HttpResponse:
+    """Back to the staff page, unless the user has just given up managing this institution."""
+    forget_memberships(request.user)
+    if can_manage_staff(request.user, institution):
+        return redirect("institutions:staff", public_id=institution.public_id)
+    return redirect("core:home")
+
+
+@require_POST
+@login_required
+def cancel_invitation(request: HttpRequest, public_id: UUID, invitation_id: UUID) -> HttpResponse:
+    institution = get_institution_for_staff_management(request.user, public_id)
+    invitation = get_object_or_404(
+        Invitation.objects.select_related("institution__municipality"), institution=institution, public_id=invitation_id
+    )
+    try:
+        services.cancel_invitation(request.user, invitation, request=request)
+    except ValidationError as refusal:
+        for message in refusal.messages:
+            messages.error(request, message)
+        return _staff_page(request, institution, status=400)
+    messages.success(request, _("The invitation for %(email)s was cancelled.") % {"email": invitation.email})
+    return redirect("institutions:staff", public_id=institution.public_id)
+
+
+# --- Accepting an invitation ------------------------------------------------------------------
+
+
+def _invitation_gone(request: HttpRequest, status: InvitationStatus | None) -> HttpResponse:
+    return render(
+        request,
+        "institutions/invitation_unusable.html",
+        {"status": status},
+        status=404 if status is None else 410,
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        invitation = services.find_invitation(token)
+    except services.InvitationNotFound:
+        return _invitation_gone(request, None)
+    except services.InvitationGone as gone:
+        return _invitation_gone(request, gone.status)
+    context: dict[str, Any] = {"invitation": invitation}
+    if request.user.is_authenticated:
+        return _accept_as_signed_in(request, invitation, context)
+    return _accept_as_new_user(request, invitation, context)
+
+
+def _accept_as_signed_in(request: HttpRequest, invitation: Invitation, context: dict[str, Any]) -> HttpResponse:
+    user: Any = request.user
+    if (user.email or "").lower() != invitation.email.lower():
+        return render(request, "institutions/invitation_accept.html", {**context, "wrong_account": True}, status=403)
+    if request.method == "POST":
+        try:
+            services.accept_invitation(invitation, user, request=request)
+        except services.InvitationGone as gone:
+            return _invitation_gone(request, gone.status)
+        except ValidationError as refusal:
+            return render(request, "institutions/invitation_accept.html", {**context, "refusal": refusal}, status=409)
+        messages.success(
+            request,
+            _("You have joined %(institution)s as: %(role)s.")
+            % {"institution": invitation.institution, "role": invitation.get_role_display()},
+        )
+        return redirect("institutions:detail", public_id=invitation.institution.public_id)
+    return render(request, "institutions/invitation_accept.html", {**context, "confirm": True})
+
+
+def _accept_as_new_user(request: HttpRequest, invitation: Invitation, context: dict[str, Any]) -> HttpResponse:
+    if get_user_model().objects.filter(email__iexact=invitation.email).exists():
+        # The person has an account: they accept it signed in, so no second account is made.
+        context["sign_in_url"] = reverse("login") + "?" + urlencode({"next": request.get_full_path()})
+        return render(request, "institutions/invitation_accept.html", {**context, "has_account": True})
+    if request.method != "POST":
+        form = NewAccountForm(email=invitation.email, initial={"username": suggested_username(invitation.email)})
+        return render(request, "institutions/invitation_accept.html", {**context, "form": form})
+    form = NewAccountForm(request.POST, email=invitation.email)
+    if not form.is_valid():
+        return render(request, "institutions/invitation_accept.html", {**context, "form": form}, status=400)
+    try:
+        user = services.accept_invitation_as_new_user(
+            invitation,
+            username=form.cleaned_data["username"],
+            first_name=form.cleaned_data["first_name"],
+            last_name=form.cleaned_data["last_name"],
+            password=form.cleaned_data["password1"],
+            request=request,
+        )
+    except services.InvitationGone as gone:
+        return _invitation_gone(request, gone.status)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    messages.success(
+        request,
+        _("Welcome! Your account is ready and you have joined %(institution)s as: %(role)s.")
+        % {"institution": invitation.institution, "role": invitation.get_role_display()},
+    )
+    return redirect("core:home")
