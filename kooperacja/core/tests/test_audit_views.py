@@ -31,19 +31,22 @@ def events(persona):
     }
 
 
+def _shown(response) -> set[str]:
+    return {event.object_type for event in response.context["page"].object_list}
+
+
 def test_it_shows_a_manager_only_the_events_of_their_institution(client, login_as, events):
     login_as("lider.mirzec")
     response = client.get("/audit/", {"object_type": "test.mirzec"})
     assert response.status_code == 200
-    assert "test.mirzec" in response.content.decode()
-    response = client.get("/audit/", {"object_type": "test.oksa"})
-    assert "test.oksa" not in response.content.decode()
+    assert _shown(response) == {"test.mirzec"}
+    assert "<td>test.mirzec" in response.content.decode()
+    assert _shown(client.get("/audit/", {"object_type": "test.oksa"})) == set()
 
 
 def test_it_shows_an_admin_every_institution(client, login_as, events):
     login_as("admin")
-    body = client.get("/audit/").content.decode()
-    assert "test.mirzec" in body and "test.oksa" in body
+    assert {"test.mirzec", "test.oksa"} <= _shown(client.get("/audit/"))
 
 
 def test_it_shows_a_polish_message_when_the_dates_are_reversed(client, login_as, events):
@@ -58,8 +61,8 @@ def test_it_shows_a_polish_message_when_the_dates_are_reversed(client, login_as,
 
 def test_it_filters_by_action_and_user(client, login_as, events):
     login_as("admin")
-    body = client.get("/audit/", {"actor": "gops.oksa", "action": "view"}).content.decode()
-    assert "test.oksa" in body and "test.mirzec" not in body
+    shown = _shown(client.get("/audit/", {"actor": "gops.oksa", "action": "view"}))
+    assert "test.oksa" in shown and "test.mirzec" not in shown
 
 
 def test_it_exports_the_visible_events_as_csv_and_records_the_export(client, login_as, events):
