@@ -125,6 +125,12 @@ class PageWatch:
             page.wait_for_timeout(10)
         raise AssertionError("accessibility checks did not finish within 30 s")
 
+    def take_problems(self) -> list[str]:
+        """The problems found since the last report, marked as reported (for tests of the harness)."""
+        new = self.problems[self.reported :]
+        self.reported = len(self.problems)
+        return new
+
     def assert_clean(self) -> None:
         new = list(dict.fromkeys(self.problems[self.reported :]))
         self.reported = len(self.problems)
@@ -134,12 +140,17 @@ class PageWatch:
     def finish(self) -> None:
         open_pages = [page for page in self.pages if not page.is_closed()]
         for page in open_pages:
+            page.wait_for_load_state()  # a click at the very end may still be navigating
             self.settle(page)
-        for page in open_pages:
             if page.url.startswith("http"):
                 # The page as the test left it (menus opened, forms filled) is checked too.
-                self.problems += axe_violations(page)
-        for page, url in self.unchecked:
+                try:
+                    self.problems += axe_violations(page)
+                except Error:
+                    page.wait_for_load_state()
+                    self.settle(page)
+                    self.problems += axe_violations(page)
+        for page, url in list(self.unchecked):
             if page.is_closed():
                 continue
             again = page.context.new_page()
@@ -178,7 +189,9 @@ def artifact_path(nodeid: str, suffix: str) -> Path:
 
 
 @pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any], live_site: LiveServer) -> dict[str, Any]:
+    # Asking for live_site here starts the server before the browser, so the browser (and its
+    # open connections) is gone before the server stops at the end of the session.
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail(f"Browser tests need Debian's chromium at {CHROMIUM} (apt-get install chromium)")
     return {
@@ -197,11 +210,12 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 
 @pytest.fixture(scope="session")
 def live_site(
-    request: pytest.FixtureRequest, django_db_setup: None, django_db_blocker: Any
+    request: pytest.FixtureRequest, django_db_setup: None, django_db_blocker: Any, playwright: Any
 ) -> Generator[LiveServer, None, None]:
-    address = (
-        request.config.getvalue("liveserver") or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS") or "127.0.0.1"
-    )
+    # Started after Playwright: from then on the test thread has an event loop, so Django hands
+    # it a different connection object than before, and that later one must be the one the
+    # server thread shares with the tests.
+    address = request.config.getvalue("liveserver") or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS") or "127.0.0.1"
     with django_db_blocker.unblock():
         server = LiveServer(address)
     yield server
@@ -216,9 +230,7 @@ def viewport(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def browser_context_args(
-    browser_context_args: dict[str, Any], viewport: str, live_site: LiveServer
-) -> dict[str, Any]:
+def browser_context_args(browser_context_args: dict[str, Any], viewport: str, live_site: LiveServer) -> dict[str, Any]:
     return {
         **browser_context_args,
         "viewport": VIEWPORTS[viewport],
@@ -239,6 +251,14 @@ def watch(request: pytest.FixtureRequest) -> PageWatch:
 def context(
     new_context: Callable[..., BrowserContext], live_site: LiveServer, db: None, watch: PageWatch
 ) -> Generator[BrowserContext, None, None]:
+    from django.db import connections
+
+    for alias, shared in (live_site.thread.connections_override or {}).items():
+        if connections[alias] is not shared:
+            raise RuntimeError(
+                f"the live server does not share the test's {alias!r} database connection; "
+                "was live_site started before Playwright?"
+            )
     live_site._live_server_modified_settings.enable()
     browser_context = new_context()
     browser_context.on("page", watch.attach)

@@ -68,11 +68,9 @@ def test_it_opens_and_closes_the_menu_with_the_keyboard_at_360_px(visit):
 
 
 @pytest.mark.mobile
-def test_it_shows_the_whole_menu_at_360_px_without_javascript(new_context, context, watch):
-    without_javascript = new_context(java_script_enabled=False)
-    without_javascript.on("page", watch.attach)
-    without_javascript.on("request", watch.on_request)
-    page = without_javascript.new_page()
+def test_it_shows_the_whole_menu_at_360_px_without_javascript(page: Page, watch):
+    # The site's script answers empty, as when it fails to load; axe itself still runs.
+    page.route("**/static/js/*.js", lambda route: route.fulfill(body="", content_type="text/javascript"))
     page.goto("/")
     watch.settle(page)
 

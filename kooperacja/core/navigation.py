@@ -1,0 +1,65 @@
+"""The main navigation: which sections a user sees, by role.
+
+Sections of apps that have not landed yet are skipped (their URL name does not resolve), so
+the menu never links to a page that does not exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from kooperacja.core.policies import has_role, is_platform_admin
+from kooperacja.core.roles import Role
+
+
+class NavItem(NamedTuple):
+    url_name: str
+    label: str | Promise
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+def _signed_in(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
+def _manager_or_admin(user: Any) -> bool:
+    return has_role(user, Role.MANAGER, Role.ADMIN)
+
+
+def _anyone(user: Any) -> bool:
+    return True
+
+
+# In menu order. A user sees an entry when its predicate holds and its URL name resolves.
+_SECTIONS: list[tuple[str, str | Promise, Callable[[Any], bool]]] = [
+    ("core:home", _("My work"), _signed_in),
+    ("core:notifications", _("Notifications"), _signed_in),
+    ("institutions:list", _("Institutions"), _manager_or_admin),
+    ("territory:list", _("Territory"), is_platform_admin),
+    ("core:audit", _("Audit log"), _manager_or_admin),
+    ("core:tasks", _("Background tasks"), is_platform_admin),
+    ("api_access:tokens", _("API access"), _signed_in),
+    ("core:help", _("Help"), _anyone),
+]
+
+
+def nav_items(user: Any) -> list[NavItem]:
+    """The sections the user may open, as (url_name, label) pairs; anonymous users see Help only."""
+    items = []
+    for url_name, label, allowed in _SECTIONS:
+        if not allowed(user):
+            continue
+        try:
+            reverse(url_name)
+        except NoReverseMatch:
+            continue
+        items.append(NavItem(url_name, label))
+    return items
