@@ -43,6 +43,11 @@ except (ValueError, binascii.Error):
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Who runs this deployment: named in the accessibility statement and the RODO clause.
+OPERATOR_NAME = env_str("OPERATOR_NAME", "")
+OPERATOR_EMAIL = env_str("OPERATOR_EMAIL", "")
+OPERATOR_PHONE = env_str("OPERATOR_PHONE", "")
+OPERATOR_ADDRESS = env_str("OPERATOR_ADDRESS", "")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -167,6 +172,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Django's own CSRF page has inline styles that the CSP blocks; ours explains in Polish.
+CSRF_FAILURE_VIEW = "kooperacja.core.views.errors.csrf_failure"
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # Behind a reverse proxy, the scheme and the client's address come from its headers.

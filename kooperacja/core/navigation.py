@@ -45,8 +45,10 @@ _SECTIONS: list[tuple[str, str | Promise, Callable[[Any], bool]]] = [
     ("institutions:list", _("Institutions"), _manager_or_admin),
     ("territory:list", _("Territory"), is_platform_admin),
     ("core:audit", _("Audit log"), _manager_or_admin),
+    ("lockouts", _("Locked accounts"), is_platform_admin),
     ("core:tasks", _("Background tasks"), is_platform_admin),
     ("api_access:tokens", _("API access"), _signed_in),
+    ("two_factor", _("Sign-in and password"), _signed_in),
     ("core:help", _("Help"), _anyone),
 ]
 
