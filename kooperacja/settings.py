@@ -56,7 +56,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "django.contrib.admin",
     "django.contrib.humanize",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -68,6 +67,8 @@ INSTALLED_APPS = [
     "kooperacja.territory",
     "kooperacja.institutions",
     "kooperacja.api",
+    # Last, so that our templates and Polish messages win over the admin's where both exist.
+    "django.contrib.admin",
 ]
 
 MIDDLEWARE = [
