@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from kooperacja.institutions.demo import PERSONAS as DEMO_PERSONAS
+
 ANONYMOUS = "anonymous"
 
 ADMIN = "admin"
@@ -16,6 +18,5 @@ GOPS_OKSA = "gops.oksa"
 ROPS_KIELCE = "rops.kielce"
 ROPS_RZESZOW = "rops.rzeszow"
 
-PERSONAS = [
-    ADMIN, GOPS_MIRZEC, COLLEAGUE, ASSISTANT, LEADER, PCPR, SCHOOL, POLICE, GOPS_OKSA, ROPS_KIELCE, ROPS_RZESZOW,
-]  # fmt: skip
+# Every persona the demo creates, in its order (anonymous is not one of them).
+PERSONAS = [username for username, _ in DEMO_PERSONAS]

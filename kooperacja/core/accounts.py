@@ -31,6 +31,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kooperacja.core import audit
+from kooperacja.core.crypto import seal, unseal
 from kooperacja.core.models import AuditAction
 from kooperacja.core.policies import has_role
 from kooperacja.core.roles import ROLES_REQUIRING_2FA
@@ -319,19 +320,22 @@ def unlock_login(request: HttpRequest, *, username: str, ip_address: str) -> boo
 # --- Account e-mail -----------------------------------------------------------
 
 
-def deliver_email(subject: str, body: str, to: list[str], html: str | None = None) -> None:
+def deliver_email(sealed: str) -> None:
     """Background task: send one account e-mail (password reset). A retry may send it twice,
     which is harmless: both links work until the first is used."""
-    message = EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, to)
-    if html:
-        message.attach_alternative(html, "text/html")
+    parts = unseal(sealed)
+    message = EmailMultiAlternatives(parts["subject"], parts["body"], settings.DEFAULT_FROM_EMAIL, parts["to"])
+    if parts["html"]:
+        message.attach_alternative(parts["html"], "text/html")
     message.send()
 
 
 def queue_email(subject: str, body: str, to: list[str], html: str | None = None) -> str:
     """Send through the task queue, so a slow or failing mail server never holds up a page.
 
-    The message is rendered by the caller: a reset link must not wait in the queue as a
-    template context, and the text is what the user asked for in the language of the page.
+    The message is rendered by the caller, in the language of the page, and waits in the
+    queue sealed: the reset link in it would let anyone who reads the task table take over
+    the account.
     """
-    return enqueue("kooperacja.core.accounts.deliver_email", subject, body, to, html, task_name="e-mail password reset")
+    sealed = seal({"subject": subject, "body": body, "to": to, "html": html})
+    return enqueue("kooperacja.core.accounts.deliver_email", sealed, task_name="e-mail password reset")

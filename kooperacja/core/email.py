@@ -18,6 +18,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import get_template, render_to_string
 from django.utils import translation
 
+from kooperacja.core.crypto import seal, unseal
 from kooperacja.core.tasks import enqueue
 
 _TEMPLATE_NAME = re.compile(r"^[a-z0-9_]+(/[a-z0-9_]+)*$")
@@ -46,24 +47,20 @@ def send_templated_email(to: list[str], template: str, context: dict[str, Any], 
     if language not in dict(settings.LANGUAGES):
         raise ValueError(f"unknown language {language!r}; use one of settings.LANGUAGES")
     plain_context = _json_context(template, context)
-    return enqueue(
-        "kooperacja.core.email.deliver_templated_email",
-        recipients,
-        template,
-        plain_context,
-        language,
-        task_name=f"e-mail {template}",
-    )
+    # Sealed: the queue and the task page must not show addresses or the links in the context.
+    sealed = seal({"to": recipients, "template": template, "context": plain_context, "language": language})
+    return enqueue("kooperacja.core.email.deliver_templated_email", sealed, task_name=f"e-mail {template}")
 
 
-def deliver_templated_email(to: list[str], template: str, context: dict[str, Any], language: str) -> str:
+def deliver_templated_email(sealed: str) -> str:
     """The task behind send_templated_email: render and send at once.
 
     Sending is the last step, so a re-delivered task re-sends only when the worker died
     between handing the message to the mail server and being acknowledged.
     """
-    render_and_send(to, template, context, language=language)
-    return f"sent to {len(to)} recipient(s)"
+    message = unseal(sealed)
+    render_and_send(message["to"], message["template"], message["context"], language=message["language"])
+    return f"sent to {len(message['to'])} recipient(s)"
 
 
 def render_and_send(to: list[str], template: str, context: dict[str, Any], *, language: str) -> None:

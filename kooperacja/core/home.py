@@ -95,7 +95,7 @@ def _admin_section() -> Section:
         [
             Link("institutions:list", _("Institutions")),
             Link("territory:list", _("Territory (TERYT)")),
-            Link("lockouts", _("Locked accounts")),
+            Link("lockouts", _("Sign-in lockouts")),
             Link("core:tasks", _("Background tasks")),
             Link("core:audit", _("Audit log")),
         ],

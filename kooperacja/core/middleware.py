@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 import uuid
 from collections.abc import Callable
 from urllib.parse import urlencode
@@ -14,6 +15,8 @@ from django.urls import get_script_prefix, reverse
 
 from kooperacja.core import accounts
 
+_REQUEST_ID = re.compile(r"[A-Za-z0-9-]{1,64}")
+
 
 class RequestIdMiddleware:
     """Gives each request an id (or takes X-Request-ID from the proxy) for the audit log."""
@@ -22,8 +25,9 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        incoming = request.headers.get("X-Request-ID", "")
-        request.request_id = incoming[:64] if incoming.isascii() and incoming else uuid.uuid4().hex  # type: ignore[attr-defined]
+        # Only our own reverse proxy may name the request; a client could plant any text in the log.
+        incoming = request.headers.get("X-Request-ID", "") if settings.BEHIND_PROXY else ""
+        request.request_id = incoming if _REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex  # type: ignore[attr-defined]
         response = self.get_response(request)
         response["X-Request-ID"] = request.request_id  # type: ignore[attr-defined]
         return response

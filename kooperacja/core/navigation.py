@@ -20,10 +20,7 @@ from kooperacja.core.roles import Role
 class NavItem(NamedTuple):
     url_name: str
     label: str | Promise
-
-    @property
-    def url(self) -> str:
-        return reverse(self.url_name)
+    url: str
 
 
 def _signed_in(user: Any) -> bool:
@@ -45,7 +42,7 @@ _SECTIONS: list[tuple[str, str | Promise, Callable[[Any], bool]]] = [
     ("institutions:list", _("Institutions"), _manager_or_admin),
     ("territory:list", _("Territory"), is_platform_admin),
     ("core:audit", _("Audit log"), _manager_or_admin),
-    ("lockouts", _("Locked accounts"), is_platform_admin),
+    ("lockouts", _("Sign-in lockouts"), is_platform_admin),
     ("core:tasks", _("Background tasks"), is_platform_admin),
     ("api_access:tokens", _("API access"), _signed_in),
     ("two_factor", _("Sign-in and password"), _signed_in),
@@ -54,14 +51,13 @@ _SECTIONS: list[tuple[str, str | Promise, Callable[[Any], bool]]] = [
 
 
 def nav_items(user: Any) -> list[NavItem]:
-    """The sections the user may open, as (url_name, label) pairs; anonymous users see Help only."""
+    """The sections the user may open; anonymous users see Help only."""
     items = []
     for url_name, label, allowed in _SECTIONS:
         if not allowed(user):
             continue
         try:
-            reverse(url_name)
+            items.append(NavItem(url_name, label, reverse(url_name)))
         except NoReverseMatch:
             continue
-        items.append(NavItem(url_name, label))
     return items

@@ -15,6 +15,7 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
@@ -82,7 +83,7 @@ def email_notification(notification_id: int) -> str:
 def mark_read(user: User, notification: Notification) -> bool:
     """Mark the user's own notification read; return False when it already was."""
     if notification.recipient_id != user.pk:
-        raise PermissionError("a user marks only their own notifications")
+        raise PermissionDenied("a user marks only their own notifications")
     if notification.read_at is not None:
         return False
     notification.read_at = timezone.now()

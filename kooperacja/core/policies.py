@@ -8,17 +8,17 @@ action is not allowed is "forbidden" (403).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from functools import wraps
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 
-from kooperacja.core.models import AuditEvent
+from kooperacja.core.models import AuditEvent, AuditEventQuerySet
 from kooperacja.core.roles import Role
 
 if TYPE_CHECKING:
@@ -89,13 +89,11 @@ def role_required(*wanted: str) -> Callable[[ViewFunc], ViewFunc]:
     return decorator
 
 
-def any_role(user: Any, candidates: Iterable[str]) -> bool:
-    return has_role(user, *candidates)
-
-
-def audit_events_visible_to(user: Any) -> QuerySet[AuditEvent]:
+def audit_events_visible_to(user: Any) -> AuditEventQuerySet:
     """The audit log a user may read: everything for a platform admin; for a manager, the
-    events recorded for their institution or done by its staff; nothing for anyone else."""
+    events recorded for their institution, and the sign-ins and other events of its staff
+    that belong to no institution; nothing for anyone else. What the staff did in another
+    institution stays that institution's."""
     if is_platform_admin(user):
         return AuditEvent.objects.all()
     managed = institution_ids_with_role(user, Role.MANAGER)
@@ -106,4 +104,4 @@ def audit_events_visible_to(user: Any) -> QuerySet[AuditEvent]:
         .objects.filter(memberships__institution_id__in=managed, memberships__revoked_at__isnull=True)
         .values("pk")
     )
-    return AuditEvent.objects.filter(Q(institution_id__in=managed) | Q(actor_id__in=staff))
+    return AuditEvent.objects.filter(Q(institution_id__in=managed) | Q(institution_id__isnull=True, actor_id__in=staff))

@@ -257,6 +257,17 @@ def test_it_e_mails_a_reset_link_in_text_and_html(client):
     assert "\n" not in message.subject
 
 
+def test_it_keeps_the_reset_link_out_of_the_task_table(client):
+    from django_q.models import Task
+
+    user = make_user()
+    client.post("/accounts/password/reset/", {"email": user.email})
+    link = _reset_link(mail.outbox[0])
+    task = Task.objects.get(func="kooperacja.core.accounts.deliver_email")
+    stored = repr(task.args) + repr(task.kwargs)
+    assert link not in stored and user.email not in stored
+
+
 def test_it_answers_the_same_for_an_address_no_one_uses(client):
     make_user()
     known = client.post("/accounts/password/reset/", {"email": "anna.nowak@gops.example"})

@@ -33,3 +33,15 @@ def test_it_records_the_request_user_persons_and_request_id(persona):
     assert event.persons == [3, 7]
     assert event.ip == "203.0.113.9"
     assert event.request_id == "abc123"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("behind_proxy", "sent", "kept"),
+    [(True, "req-42abc", True), (True, "bad id; DROP", False), (False, "req-42abc", False)],
+)
+def test_it_takes_a_request_id_only_from_our_proxy_and_only_a_plain_one(client, settings, behind_proxy, sent, kept):
+    settings.BEHIND_PROXY = behind_proxy
+    response = client.get("/healthz", HTTP_X_REQUEST_ID=sent)
+    assert (response["X-Request-ID"] == sent) is kept
+    assert len(response["X-Request-ID"]) <= 64

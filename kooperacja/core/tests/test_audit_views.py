@@ -44,6 +44,21 @@ def test_it_shows_a_manager_only_the_events_of_their_institution(client, login_a
     assert _shown(client.get("/audit/", {"object_type": "test.oksa"})) == set()
 
 
+def test_it_keeps_what_a_managers_staff_did_in_another_institution_from_the_manager(client, login_as, persona):
+    # gops.mirzec works for GOPS Mirzec; an event recorded for GOPS Oksa belongs to Oksa.
+    audit.record(
+        AuditAction.VIEW,
+        actor=persona("gops.mirzec"),
+        object_type="test.elsewhere",
+        institution_id=_institution("Oksa").pk,
+    )
+    audit.record(AuditAction.LOGIN, actor=persona("gops.mirzec"), object_type="test.login")
+    login_as("lider.mirzec")
+    shown = _shown(client.get("/audit/"))
+    assert "test.elsewhere" not in shown
+    assert "test.login" in shown
+
+
 def test_it_shows_an_admin_every_institution(client, login_as, events):
     login_as("admin")
     assert {"test.mirzec", "test.oksa"} <= _shown(client.get("/audit/"))
@@ -75,7 +90,16 @@ def test_it_exports_the_visible_events_as_csv_and_records_the_export(client, log
     lines = text.lstrip("\ufeff").strip().splitlines()
     assert lines[0].startswith("at;actor_label;action")
     assert len(lines) == 2 and "gops.mirzec" in lines[1]
+    assert str(_institution("Mirzec").public_id) in lines[1]
     assert AuditEvent.objects.filter(actor=manager, action=AuditAction.EXPORT).exists()
+
+
+def test_it_explains_bad_filters_instead_of_exporting(client, login_as):
+    login_as("admin")
+    response = client.get("/audit/export.csv", {"date_from": "2026-05-10", "date_to": "2026-05-01"})
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+    assert "Data początkowa jest późniejsza niż końcowa." in response.content.decode()
 
 
 def test_it_never_exports_another_institutions_events(client, login_as, events):

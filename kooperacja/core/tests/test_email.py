@@ -10,6 +10,7 @@ from django.template import TemplateDoesNotExist
 from django.test import override_settings
 from django_q.models import OrmQ, Task
 
+from kooperacja.core.crypto import unseal
 from kooperacja.core.email import EmailContextError, absolute_url, send_templated_email
 
 SITE = "https://kooperacja.example.gov.pl"
@@ -114,7 +115,14 @@ def test_it_queues_the_mail_as_a_task_whose_input_is_plain_data():
     task = Task.objects.get(id=task_id)
     assert task.success
     assert task.func == "kooperacja.core.email.deliver_templated_email"
-    assert task.args == (["a@example.org"], "notification", notification_context(), "pl")
+    (sealed,) = task.args
+    assert "a@example.org" not in sealed  # the queue and the task page show no address or link
+    assert unseal(sealed) == {
+        "to": ["a@example.org"],
+        "template": "notification",
+        "context": notification_context(),
+        "language": "pl",
+    }
 
 
 @override_settings(SITE_URL=SITE)

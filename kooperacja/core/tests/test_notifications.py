@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.core.exceptions import PermissionDenied
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -143,7 +144,7 @@ def test_it_refuses_to_mark_someone_elses_notification():
     owner, other = make_user("n.owner"), make_user("n.other")
     notification = add_notification(owner)
 
-    with pytest.raises(PermissionError):
+    with pytest.raises(PermissionDenied):
         mark_read(other, notification)
 
     notification.refresh_from_db()

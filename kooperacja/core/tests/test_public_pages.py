@@ -213,9 +213,9 @@ def test_it_gives_anonymous_visitors_only_help_and_no_count():
 
 @pytest.mark.django_db
 def test_it_shows_each_role_only_its_sections(persona):
-    admin = [url_name for url_name, _ in nav_items(persona("admin"))]
-    manager = [url_name for url_name, _ in nav_items(persona("lider.mirzec"))]
-    worker = [url_name for url_name, _ in nav_items(persona("gops.mirzec"))]
+    admin = [item.url_name for item in nav_items(persona("admin"))]
+    manager = [item.url_name for item in nav_items(persona("lider.mirzec"))]
+    worker = [item.url_name for item in nav_items(persona("gops.mirzec"))]
 
     assert {"core:home", "core:notifications", "core:audit", "core:tasks", "core:help"} <= set(admin)
     assert {"core:home", "core:audit"} <= set(manager)
@@ -233,7 +233,7 @@ def test_it_leaves_out_sections_whose_page_does_not_exist(persona, monkeypatch):
         navigation, "_SECTIONS", [*navigation._SECTIONS, ("nowhere:list", "Nowhere", lambda user: True)]
     )
 
-    assert "nowhere:list" not in [url_name for url_name, _ in nav_items(persona("admin"))]
+    assert "nowhere:list" not in [item.url_name for item in nav_items(persona("admin"))]
 
 
 @pytest.mark.django_db

@@ -263,9 +263,14 @@ def two_factor_disable(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @role_required(Role.ADMIN)
 def lockouts(request: HttpRequest) -> HttpResponse:
+    context = {"lockouts": accounts.current_lockouts(), "failure_limit": settings.AXES_FAILURE_LIMIT}
     if request.method == "POST":
         form = UnlockForm(request.POST)
-        if form.is_valid() and accounts.unlock_login(
+        if not form.is_valid():
+            # Only a crafted request lacks the row's own fields; say so rather than guess.
+            messages.error(request, _("The unlock request was incomplete; nothing was changed."))
+            return render(request, "core/accounts/lockouts.html", context, status=400)
+        if accounts.unlock_login(
             request, username=form.cleaned_data["username"], ip_address=form.cleaned_data["ip_address"] or ""
         ):
             messages.success(
@@ -275,5 +280,4 @@ def lockouts(request: HttpRequest) -> HttpResponse:
         else:
             messages.error(request, _("This lockout has already ended or was lifted; nothing was changed."))
         return redirect("lockouts")
-    context = {"lockouts": accounts.current_lockouts(), "failure_limit": settings.AXES_FAILURE_LIMIT}
     return render(request, "core/accounts/lockouts.html", context)

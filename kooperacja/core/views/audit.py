@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 
-from django.core.exceptions import PermissionDenied
+from django.apps import apps
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -41,7 +41,8 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 def audit_export(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
     if form.is_bound and not form.is_valid():
-        raise PermissionDenied  # the page itself shows the form errors; a crafted URL gets no file
+        # The page explains what is wrong with the filters; no file is made from them.
+        return render(request, "core/audit/list.html", {"form": form, "page": None, "query": ""}, status=400)
     events = form.filter(audit_events_visible_to(request.user)).order_by("-at", "-id")[:EXPORT_LIMIT]
     audit.record(AuditAction.EXPORT, request=request, object_type="core.auditevent", details=dict(request.GET.items()))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -49,10 +50,13 @@ def audit_export(request: HttpRequest) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.csv"'
     response.write("\ufeff")  # spreadsheets read UTF-8 (Polish letters) only with a BOM
     writer = csv.writer(response, delimiter=";")
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow([*CSV_COLUMNS[:6], "institution", *CSV_COLUMNS[7:]])
+    # Integer keys stay inside: the file names institutions by their public id.
+    public_ids = dict(apps.get_model("institutions", "Institution").objects.values_list("pk", "public_id"))
     for event in events.values_list(*CSV_COLUMNS).iterator(chunk_size=2000):
         row = list(event)
         row[0] = timezone.localtime(row[0]).isoformat(timespec="seconds")
         row[5] = ",".join(str(person) for person in row[5])
+        row[6] = public_ids.get(row[6], "")
         writer.writerow(row)
     return response

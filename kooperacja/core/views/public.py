@@ -33,10 +33,10 @@ def operator() -> Operator:
     # Each deployment names itself in settings; an installation that has not yet done so
     # still shows a complete statement that points people to their institution.
     return Operator(
-        name=getattr(settings, "OPERATOR_NAME", ""),
-        email=getattr(settings, "OPERATOR_EMAIL", ""),
-        phone=getattr(settings, "OPERATOR_PHONE", ""),
-        address=getattr(settings, "OPERATOR_ADDRESS", ""),
+        name=settings.OPERATOR_NAME,
+        email=settings.OPERATOR_EMAIL,
+        phone=settings.OPERATOR_PHONE,
+        address=settings.OPERATOR_ADDRESS,
     )
 
 

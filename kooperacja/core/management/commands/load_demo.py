@@ -16,9 +16,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--force", action="store_true", help="load even when DEBUG is off")
-        parser.add_argument(
-            "--if-empty", action="store_true", help="do nothing when the database already has users"
-        )
+        parser.add_argument("--if-empty", action="store_true", help="do nothing when the database already has users")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG and not options["force"]:
