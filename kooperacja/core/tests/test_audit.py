@@ -26,7 +26,7 @@ def test_it_takes_the_hop_our_proxy_added_when_behind_it(settings):
 def test_it_records_the_request_user_persons_and_request_id(persona):
     request = RequestFactory().get("/", REMOTE_ADDR="203.0.113.9")
     request.user = persona("gops.mirzec")
-    request.request_id = "abc123"
+    request.request_id = "abc123"  # type: ignore[attr-defined]  # RequestIdMiddleware's job
     event = audit.record(AuditAction.VIEW, request=request, object_type="cases.case", persons=[7, 3, 7])
     assert event.actor == request.user
     assert event.actor_label == "gops.mirzec"

@@ -31,17 +31,13 @@ from kooperacja.core.forms.accounts import (
     TotpConfirmForm,
     UnlockForm,
 )
+from kooperacja.core.http import AuthenticatedHttpRequest
 from kooperacja.core.models import User
 from kooperacja.core.policies import role_required
 from kooperacja.core.roles import Role
 
 # Django's form views also answer PUT (as POST); the platform answers it with 405.
 FORM_METHODS = ["get", "head", "post", "options"]
-
-
-def _user(request: HttpRequest) -> User:
-    """The signed-in user of a view behind login_required."""
-    return cast(User, request.user)
 
 
 def _next(request: HttpRequest, default: str) -> str:
@@ -85,7 +81,7 @@ class ChangePasswordView(auth_views.PasswordChangeView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
-        accounts.password_changed(self.request, _user(self.request), how="changed")
+        accounts.password_changed(self.request, cast(User, self.request.user), how="changed")
         return response
 
 
@@ -138,8 +134,10 @@ class ResetPasswordCompleteView(auth_views.PasswordResetCompleteView):
 # --- Two-factor sign-in -------------------------------------------------------
 
 
-def _overview(request: HttpRequest, disable_form: PasswordConfirmForm | None = None, status: int = 200) -> HttpResponse:
-    user = _user(request)
+def _overview(
+    request: AuthenticatedHttpRequest, disable_form: PasswordConfirmForm | None = None, status: int = 200
+) -> HttpResponse:
+    user = request.user
     context = {
         "enabled": accounts.totp_device(user) is not None,
         "has_factor": accounts.has_two_factor(user),
@@ -152,15 +150,15 @@ def _overview(request: HttpRequest, disable_form: PasswordConfirmForm | None = N
 
 @require_safe
 @login_required
-def two_factor(request: HttpRequest) -> HttpResponse:
+def two_factor(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _overview(request)
 
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def two_factor_setup(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def two_factor_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     next_url = _next(request, reverse("two_factor"))
     # With the app already on, this page moves it to a new phone: the old one keeps working
     # until a code from the new one confirms it (the middleware has seen this session verified).
@@ -190,8 +188,8 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def two_factor_verify(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def two_factor_verify(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     next_url = _next(request, _home())
     if user.is_verified() or not accounts.has_two_factor(user):  # type: ignore[attr-defined]
         return redirect(next_url)
@@ -224,8 +222,8 @@ def _warn_recovery_code_used(request: HttpRequest, user: User) -> None:
 @never_cache
 @require_POST
 @login_required
-def two_factor_recovery_codes(request: HttpRequest) -> HttpResponse:
-    if accounts.totp_device(_user(request)) is None:
+def two_factor_recovery_codes(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if accounts.totp_device(request.user) is None:
         messages.error(request, _("Turn two-factor sign-in on first; recovery codes come with it."))
         return redirect("two_factor")
     codes = accounts.regenerate_recovery_codes(request)
@@ -238,8 +236,8 @@ def two_factor_recovery_codes(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def two_factor_disable(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def two_factor_disable(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     if not accounts.has_two_factor(user):
         messages.info(request, _("Two-factor sign-in is already off."))
         return redirect("two_factor")

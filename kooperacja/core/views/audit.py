@@ -6,13 +6,14 @@ import csv
 
 from django.apps import apps
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from kooperacja.core import audit
 from kooperacja.core.forms.audit import AuditFilterForm
+from kooperacja.core.http import AuthenticatedHttpRequest
 from kooperacja.core.models import AuditAction
 from kooperacja.core.policies import audit_events_visible_to, role_required
 from kooperacja.core.roles import Role
@@ -27,7 +28,7 @@ CSV_COLUMNS = [
 
 @require_safe
 @role_required(Role.MANAGER, Role.ADMIN)
-def audit_list(request: HttpRequest) -> HttpResponse:
+def audit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
     events = form.filter(audit_events_visible_to(request.user).for_list())
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -38,7 +39,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @role_required(Role.MANAGER, Role.ADMIN)
-def audit_export(request: HttpRequest) -> HttpResponse:
+def audit_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
     if form.is_bound and not form.is_valid():
         # The page explains what is wrong with the filters; no file is made from them.

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from kooperacja.core.home import sections_for
+from kooperacja.core.http import AuthenticatedHttpRequest
 from kooperacja.core.models import Notification
 from kooperacja.core.policies import memberships
 
@@ -16,7 +17,7 @@ LATEST_NOTIFICATIONS = 5
 
 @require_safe
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     latest = list(Notification.objects.for_user(request.user).unread()[:LATEST_NOTIFICATIONS])
     sections = [
         {"section": section, "links": [(link.label, url) for link in section.links if (url := link.url())]}

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from kooperacja.core import notifications as services
 from kooperacja.core.forms.notifications import NotificationPreferencesForm
+from kooperacja.core.http import AuthenticatedHttpRequest
 from kooperacja.core.models import Notification, User
 
 PAGE_SIZE = 25
@@ -24,8 +25,8 @@ PAGE_SIZE = 25
 
 @require_safe
 @login_required
-def inbox(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     page = Paginator(Notification.objects.for_user(user), PAGE_SIZE).get_page(request.GET.get("page"))
     unread_count = Notification.objects.for_user(user).unread().count()
     return render(request, "core/notifications/inbox.html", {"page_obj": page, "unread_count": unread_count})
@@ -33,8 +34,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def mark_read(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    user = _user(request)
+def mark_read(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
+    user = request.user
     notification = get_object_or_404(Notification.objects.for_user(user), public_id=public_id)
     services.mark_read(user, notification)
     # Only a path of this site: a stored link must never send anyone elsewhere.
@@ -50,8 +51,8 @@ def mark_read(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @require_POST
 @login_required
-def mark_all_read(request: HttpRequest) -> HttpResponse:
-    count = services.mark_all_read(_user(request))
+def mark_all_read(request: AuthenticatedHttpRequest) -> HttpResponse:
+    count = services.mark_all_read(request.user)
     if count:
         messages.success(
             request,
@@ -65,8 +66,8 @@ def mark_all_read(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def preferences(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     if request.method == "POST":
         form = NotificationPreferencesForm(request.POST)
         if form.is_valid():
