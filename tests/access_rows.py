@@ -233,6 +233,8 @@ URL_ROWS: dict[str, UrlRow] = _rows(
     UrlRow("two_factor_recovery_codes", answers(302), method="POST", wrong_method="GET"),
     UrlRow("two_factor_disable", answers(302), method="POST", wrong_method="GET"),
     UrlRow("lockouts", ADMIN_ONLY, wrong_method="PUT"),
+    # An empty form: the admin is told what is missing (400), nothing changes.
+    UrlRow("two_factor_reset", answers(403, {ADMIN: 400}), method="POST", wrong_method="GET"),
     # API access: personal tokens and institution API clients.
     UrlRow("api_access:tokens", SIGNED_IN, wrong_method="PUT"),
     UrlRow("api_access:token_revoke", answers(404, {GOPS_MIRZEC: 200}), kwargs=_personal_token, wrong_method="PUT"),

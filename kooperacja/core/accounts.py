@@ -18,6 +18,7 @@ from axes.helpers import get_cool_off
 from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Max, Sum
@@ -33,7 +34,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from kooperacja.core import audit
 from kooperacja.core.crypto import seal, unseal
 from kooperacja.core.models import AuditAction
-from kooperacja.core.policies import has_role
+from kooperacja.core.policies import has_role, is_platform_admin
 from kooperacja.core.roles import ROLES_REQUIRING_2FA
 from kooperacja.core.tasks import enqueue
 
@@ -235,6 +236,22 @@ def disable_two_factor(request: HttpRequest) -> None:
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
     audit.record(AuditAction.UPDATE, request=request, obj=user, details={"two_factor": "disabled"})
+
+
+def reset_two_factor(request: HttpRequest, user: User) -> int:
+    """A platform administrator removes a user's authenticator and recovery codes, for someone
+    who lost both: the user signs in with the password and sets two-factor sign-in up again.
+
+    Recorded as a permission change; returns how many devices were removed.
+    """
+    if not is_platform_admin(request.user):
+        raise PermissionDenied
+    with transaction.atomic():
+        removed = TOTPDevice.objects.filter(user=user).delete()[0] + StaticDevice.objects.filter(user=user).delete()[0]
+    audit.record(
+        AuditAction.PERMISSION_CHANGE, request=request, obj=user, details={"two_factor": "reset", "devices": removed}
+    )
+    return removed
 
 
 def password_changed(request: HttpRequest, user: Any, *, how: str) -> None:

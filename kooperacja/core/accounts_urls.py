@@ -25,4 +25,5 @@ urlpatterns = [
     path("two-factor/recovery-codes/", accounts.two_factor_recovery_codes, name="two_factor_recovery_codes"),
     path("two-factor/disable/", accounts.two_factor_disable, name="two_factor_disable"),
     path("lockouts/", accounts.lockouts, name="lockouts"),
+    path("two-factor/reset/", accounts.two_factor_reset, name="two_factor_reset"),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import PasswordResetForm
 from django.template import loader
 from django.utils import translation
@@ -100,6 +101,18 @@ class UnlockForm(forms.Form):
         if not cleaned.get("username") and not cleaned.get("ip_address"):
             raise forms.ValidationError(_("Choose a lockout from the list."), code="empty")
         return cleaned
+
+
+class TwoFactorResetForm(forms.Form):
+    """Whose second factor the administrator removes (a user who lost phone and recovery codes)."""
+
+    username = forms.CharField(label=_("User name"), max_length=150)
+
+    def clean_username(self) -> Any:
+        try:
+            return get_user_model().objects.get(username=self.cleaned_data["username"].strip())
+        except get_user_model().DoesNotExist:
+            raise forms.ValidationError(_("No account has this user name."), code="unknown") from None
 
 
 class QueuedPasswordResetForm(PasswordResetForm):

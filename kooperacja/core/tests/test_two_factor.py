@@ -428,3 +428,51 @@ def test_it_costs_one_query_per_request_to_check_for_a_second_factor(client):
         assert client.get("/accounts/password/change/done/").status_code == 200
     otp_queries = [q["sql"] for q in queries.captured_queries if "otp_" in q["sql"]]
     assert len(otp_queries) == 1, "\n".join(otp_queries)
+
+
+# --- An administrator resets a lost second factor ------------------------------------------
+
+
+def test_it_lets_an_admin_remove_the_second_factor_of_someone_who_lost_it(client, persona):
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from kooperacja.core.models import AuditAction, AuditEvent
+
+    owner = make_user("zgubiony.telefon")
+    enable_two_factor(owner)
+    client.force_login(persona("admin"))
+
+    response = client.post("/accounts/two-factor/reset/", {"username": owner.username})
+
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=owner).exists()
+    assert not StaticDevice.objects.filter(user=owner).exists()
+    assert AuditEvent.objects.filter(
+        action=AuditAction.PERMISSION_CHANGE, object_id=str(owner.public_id), details__two_factor="reset"
+    ).exists()
+
+
+def test_it_explains_an_unknown_user_name_and_changes_nothing(client, persona):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    owner = make_user("ma.telefon")
+    enable_two_factor(owner)
+    client.force_login(persona("admin"))
+
+    response = client.post("/accounts/two-factor/reset/", {"username": "nie.ma.takiego"})
+
+    assert response.status_code == 400
+    assert says(response, "No account has this user name.")
+    assert TOTPDevice.objects.filter(user=owner).exists()
+
+
+def test_it_lets_no_one_but_the_admin_remove_a_second_factor(client, persona):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    owner = make_user("chroniony")
+    enable_two_factor(owner)
+    client.force_login(persona("lider.mirzec"))
+
+    assert client.post("/accounts/two-factor/reset/", {"username": owner.username}).status_code == 403
+    assert TOTPDevice.objects.filter(user=owner).exists()

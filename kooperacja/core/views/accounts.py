@@ -29,6 +29,7 @@ from kooperacja.core.forms.accounts import (
     QueuedPasswordResetForm,
     SecondFactorForm,
     TotpConfirmForm,
+    TwoFactorResetForm,
     UnlockForm,
 )
 from kooperacja.core.http import AuthenticatedHttpRequest
@@ -258,16 +259,46 @@ def two_factor_disable(request: AuthenticatedHttpRequest) -> HttpResponse:
 # --- Login lockouts -----------------------------------------------------------
 
 
+def _lockouts_page(
+    request: HttpRequest, *, reset_form: TwoFactorResetForm | None = None, status: int = 200
+) -> HttpResponse:
+    context = {
+        "lockouts": accounts.current_lockouts(),
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "reset_form": reset_form or TwoFactorResetForm(),
+    }
+    return render(request, "core/accounts/lockouts.html", context, status=status)
+
+
+@require_POST
+@role_required(Role.ADMIN)
+def two_factor_reset(request: HttpRequest) -> HttpResponse:
+    form = TwoFactorResetForm(request.POST)
+    if not form.is_valid():
+        return _lockouts_page(request, reset_form=form, status=400)
+    user = form.cleaned_data["username"]
+    if accounts.reset_two_factor(request, user):
+        messages.success(
+            request,
+            _("Two-factor sign-in of %(username)s was removed; they set it up again at their next sign-in.")
+            % {"username": user.username},
+        )
+    else:
+        messages.info(
+            request, _("%(username)s had no two-factor sign-in; nothing was changed.") % {"username": user.username}
+        )
+    return redirect("lockouts")
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @role_required(Role.ADMIN)
 def lockouts(request: HttpRequest) -> HttpResponse:
-    context = {"lockouts": accounts.current_lockouts(), "failure_limit": settings.AXES_FAILURE_LIMIT}
     if request.method == "POST":
         form = UnlockForm(request.POST)
         if not form.is_valid():
             # Only a crafted request lacks the row's own fields; say so rather than guess.
             messages.error(request, _("The unlock request was incomplete; nothing was changed."))
-            return render(request, "core/accounts/lockouts.html", context, status=400)
+            return _lockouts_page(request, status=400)
         if accounts.unlock_login(
             request, username=form.cleaned_data["username"], ip_address=form.cleaned_data["ip_address"] or ""
         ):
@@ -278,4 +309,4 @@ def lockouts(request: HttpRequest) -> HttpResponse:
         else:
             messages.error(request, _("This lockout has already ended or was lifted; nothing was changed."))
         return redirect("lockouts")
-    return render(request, "core/accounts/lockouts.html", context)
+    return _lockouts_page(request)
