@@ -124,7 +124,10 @@ def install(api: NinjaAPI) -> None:
         return respond(request, 404)
 
     def on_throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
-        return respond(request, 429)
+        response = respond(request, 429)
+        if exc.wait:
+            response["Retry-After"] = str(int(exc.wait))
+        return response
 
     def on_anything_else(request: HttpRequest, exc: Exception) -> HttpResponse:
         # Logged with the traceback for the operators; the client learns nothing of the internals.

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kooperacja.institutions.models import TokenScope
-from kooperacja.institutions.tokens import CLIENT_ROLES, MAX_TOKEN_DAYS, default_token_days
+from kooperacja.institutions.tokens import MAX_TOKEN_DAYS, client_roles, default_token_days
 
 
 class TokenForm(forms.Form):
@@ -44,6 +44,8 @@ class TokenForm(forms.Form):
 
 
 class ApiClientForm(forms.Form):
+    """The roles offered are those the signed-in person could give a member of staff."""
+
     name = forms.CharField(
         label=_("Name"),
         max_length=120,
@@ -52,10 +54,15 @@ class ApiClientForm(forms.Form):
     )
     role = forms.ChoiceField(
         label=_("Acts as"),
-        choices=CLIENT_ROLES,
         help_text=_("The client sees and does what a member of your institution with this role may."),
         error_messages={
             "required": _("Choose the role the client acts in."),
-            "invalid_choice": _("Choose the role the client acts in."),
+            "invalid_choice": _(
+                "Choose one of the listed roles: a client may act only in a role you could give a member of staff."
+            ),
         },
     )
+
+    def __init__(self, actor: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["role"]).choices = client_roles(actor)

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema
@@ -96,7 +97,7 @@ def me(request: HttpRequest) -> dict[str, Any]:
 
 @router.get("/tokens", response=list[TokenOut], summary="The tokens of the token's holder")
 @paginate(PageNumberPaging)
-def my_tokens(request: HttpRequest) -> Any:
+def my_tokens(request: HttpRequest) -> QuerySet[ApiToken]:
     """A person's personal tokens, or an API client's tokens; newest first."""
     token = _token(request)
     owner = {"user": token.user} if token.user_id else {"client": token.client}

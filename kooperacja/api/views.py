@@ -3,17 +3,18 @@
 Personal tokens: any signed-in user. API clients of an institution: its managers (and
 platform administrators); another institution's manager gets 404, a member without the
 manager role 403. A token's secret is shown once, on the answer to the form that issued it.
+Bad input answers 400 with the form's errors.
 """
 
 from __future__ import annotations
 
-from typing import Any, cast
+from collections.abc import Callable, Iterable
+from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,41 +24,51 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from kooperacja.api.forms import ApiClientForm, TokenForm
-from kooperacja.core.models import User
-from kooperacja.institutions.models import ApiClient, ApiToken, Institution
+from kooperacja.institutions.models import ApiClient, ApiToken, ApiTokenQuerySet, Institution
+from kooperacja.institutions.policies import get_institution_for_staff_management
 from kooperacja.institutions.tokens import (
+    client_tokens_of,
+    clients_for_page,
+    clients_visible_to,
     create_api_client,
-    get_institution_for_api_clients,
     issue_client_token,
     issue_personal_token,
+    personal_tokens_of,
     revoke_api_client,
     revoke_token,
     token_status,
+    tokens_visible_to,
 )
 
+# The pages answer HEAD like every other page; anything but these methods gets 405.
+_PAGE_METHODS = ["GET", "HEAD", "POST"]
 
-def _rows(tokens: Any) -> list[dict[str, Any]]:
+
+def _rows(tokens: Iterable[ApiToken]) -> list[dict[str, Any]]:
     now = timezone.now()
     return [{"token": token, "status": token_status(token, now)} for token in tokens]
 
 
-def _with_secret(response: HttpResponse, secret: str | None) -> HttpResponse:
-    # A page that shows a secret must not be kept by the browser or a proxy.
-    if secret:
-        add_never_cache_headers(response)
-    return response
+def _posted(request: HttpRequest) -> Any:
+    # An empty POST is still a submission: it must show the form's errors, not a blank form.
+    return request.POST if request.method == "POST" else None
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def tokens(request: HttpRequest) -> HttpResponse:
-    form = TokenForm(request.POST or None)
-    new_secret = None
-    new_token = None
-    if request.method == "POST" and form.is_valid():
+def _token_form_page(
+    request: HttpRequest,
+    template: str,
+    context: dict[str, Any],
+    *,
+    listing: ApiTokenQuerySet,
+    issue: Callable[..., tuple[ApiToken, str]],
+) -> HttpResponse:
+    """A list of tokens with the form that issues one: 400 with the errors on bad input, and the
+    new secret shown once, on an answer no browser or proxy keeps."""
+    form = TokenForm(_posted(request))
+    new_token, new_secret = None, None
+    if form.is_bound and form.is_valid():
         try:
-            new_token, new_secret = issue_personal_token(
-                request.user,
+            new_token, new_secret = issue(
                 name=form.cleaned_data["name"],
                 scope=form.cleaned_data["scope"],
                 days=form.cleaned_data["days"],
@@ -67,19 +78,30 @@ def tokens(request: HttpRequest) -> HttpResponse:
             form.add_error(None, error)
         else:
             form = TokenForm()
-    personal = ApiToken.objects.filter(user=cast(User, request.user)).order_by("-created_at", "-id")
     response = render(
         request,
-        "api/tokens.html",
-        {"form": form, "rows": _rows(personal), "new_secret": new_secret, "new_token": new_token},
+        template,
+        {**context, "form": form, "rows": _rows(listing), "new_secret": new_secret, "new_token": new_token},
+        status=400 if form.is_bound and form.errors else 200,
     )
-    return _with_secret(response, new_secret)
+    if new_secret:
+        add_never_cache_headers(response)
+    return response
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(_PAGE_METHODS)
+def tokens(request: HttpRequest) -> HttpResponse:
+    def issue(**fields: Any) -> tuple[ApiToken, str]:
+        return issue_personal_token(request.user, **fields)
+
+    return _token_form_page(request, "api/tokens.html", {}, listing=personal_tokens_of(request.user), issue=issue)
+
+
+@login_required
+@require_http_methods(_PAGE_METHODS)
 def token_revoke(request: HttpRequest, token_id: UUID) -> HttpResponse:
-    token = get_object_or_404(ApiToken, user=cast(User, request.user), public_id=token_id)
+    token = get_object_or_404(personal_tokens_of(request.user), public_id=token_id)
     if request.method == "POST":
         revoke_token(request.user, token, request=request)
         messages.success(request, _("The token “%(name)s” has been revoked.") % {"name": token.name})
@@ -96,11 +118,11 @@ def token_revoke(request: HttpRequest, token_id: UUID) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(_PAGE_METHODS)
 def clients(request: HttpRequest, institution_id: UUID) -> HttpResponse:
-    institution = get_institution_for_api_clients(request.user, institution_id)
-    form = ApiClientForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    institution = get_institution_for_staff_management(request.user, institution_id)
+    form = ApiClientForm(request.user, _posted(request))
+    if form.is_bound and form.is_valid():
         try:
             client = create_api_client(
                 request.user,
@@ -116,68 +138,39 @@ def clients(request: HttpRequest, institution_id: UUID) -> HttpResponse:
                 request, _("The API client “%(name)s” has been created; issue it a token.") % {"name": client.name}
             )
             return redirect("api_access:client", institution_id=institution.public_id, client_id=client.public_id)
-    now = timezone.now()
-    listing = (
-        institution.api_clients.annotate(
-            active_tokens=Count("tokens", filter=Q(tokens__revoked_at__isnull=True, tokens__expires_at__gt=now))
-        )
-        .select_related("created_by")
-        .order_by("revoked_at", "name")
-    )
     return render(
         request,
         "api/clients.html",
-        {"institution": institution, "form": form, "clients": listing},
+        {"institution": institution, "form": form, "clients": clients_for_page(request.user, institution)},
+        status=400 if form.is_bound and form.errors else 200,
     )
 
 
 def _client(request: HttpRequest, institution_id: UUID, client_id: UUID) -> tuple[Institution, ApiClient]:
-    institution = get_institution_for_api_clients(request.user, institution_id)
-    client = get_object_or_404(
-        ApiClient.objects.select_related("institution"), institution=institution, public_id=client_id
-    )
+    institution = get_institution_for_staff_management(request.user, institution_id)
+    client = get_object_or_404(clients_visible_to(request.user), institution=institution, public_id=client_id)
     return institution, client
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(_PAGE_METHODS)
 def client(request: HttpRequest, institution_id: UUID, client_id: UUID) -> HttpResponse:
     institution, api_client = _client(request, institution_id, client_id)
-    form = TokenForm(request.POST or None)
-    new_secret = None
-    new_token = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            new_token, new_secret = issue_client_token(
-                request.user,
-                api_client,
-                name=form.cleaned_data["name"],
-                scope=form.cleaned_data["scope"],
-                days=form.cleaned_data["days"],
-                request=request,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            form = TokenForm()
-    client_tokens = api_client.tokens.select_related("client").order_by("-created_at", "-id")
-    response = render(
+
+    def issue(**fields: Any) -> tuple[ApiToken, str]:
+        return issue_client_token(request.user, api_client, **fields)
+
+    return _token_form_page(
         request,
         "api/client.html",
-        {
-            "institution": institution,
-            "client": api_client,
-            "form": form,
-            "rows": _rows(client_tokens),
-            "new_secret": new_secret,
-            "new_token": new_token,
-        },
+        {"institution": institution, "client": api_client},
+        listing=client_tokens_of(request.user, api_client),
+        issue=issue,
     )
-    return _with_secret(response, new_secret)
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(_PAGE_METHODS)
 def client_revoke(request: HttpRequest, institution_id: UUID, client_id: UUID) -> HttpResponse:
     institution, api_client = _client(request, institution_id, client_id)
     if request.method == "POST":
@@ -198,10 +191,10 @@ def client_revoke(request: HttpRequest, institution_id: UUID, client_id: UUID) -
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(_PAGE_METHODS)
 def client_token_revoke(request: HttpRequest, institution_id: UUID, client_id: UUID, token_id: UUID) -> HttpResponse:
     institution, api_client = _client(request, institution_id, client_id)
-    token = get_object_or_404(ApiToken.objects.select_related("client"), client=api_client, public_id=token_id)
+    token = get_object_or_404(tokens_visible_to(request.user), client=api_client, public_id=token_id)
     if request.method == "POST":
         revoke_token(request.user, token, request=request)
         messages.success(request, _("The token “%(name)s” has been revoked.") % {"name": token.name})

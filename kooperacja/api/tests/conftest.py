@@ -6,12 +6,20 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 
 from kooperacja.core.models import User
 from kooperacja.core.roles import Role
 from kooperacja.institutions import tokens
 from kooperacja.institutions.models import Institution, InstitutionKind, Membership, Sector, TokenScope
 from kooperacja.territory.models import Voivodeship
+
+
+@pytest.fixture(autouse=True)
+def _forget_refused_tokens() -> None:
+    """Each test starts with no refused tokens counted against its address (the counter that
+    throttles guessing lives in the cache, which outlives a test)."""
+    cache.clear()
 
 
 @pytest.fixture

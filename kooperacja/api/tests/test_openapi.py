@@ -46,7 +46,7 @@ def test_it_documents_paging_parameters(client):
     assert set(page["required"]) == {"items", "count"}
 
 
-def test_the_docs_page_loads_nothing_from_elsewhere_and_has_no_inline_script(client):
+def test_it_serves_a_docs_page_that_loads_nothing_from_elsewhere_and_has_no_inline_script(client):
     response = client.get("/api/v1/docs")
     assert response.status_code == 200
     html = response.content.decode()
@@ -65,13 +65,13 @@ def test_the_docs_page_loads_nothing_from_elsewhere_and_has_no_inline_script(cli
     assert "unsafe-inline" not in policy
 
 
-def test_the_docs_page_uses_files_that_are_served_locally(client):
+def test_it_serves_the_files_the_docs_page_uses_locally(client):
     html = client.get("/api/v1/docs").content.decode()
     for path in re.findall(r'(?:src|href)="/static/([^"]+)"', html):
         assert finders.find(path), f"static file {path} is missing"
 
 
-def test_the_docs_script_turns_off_the_external_validator():
+def test_it_turns_off_the_external_validator_in_the_docs_script():
     path = finders.find("api/docs.js")
     assert isinstance(path, str)
     script = Path(path).read_text(encoding="utf-8")

@@ -6,6 +6,8 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
 
 from kooperacja.core.models import AuditAction, AuditEvent
 from kooperacja.core.roles import Role
@@ -15,6 +17,12 @@ from kooperacja.institutions.models import ApiClient, ApiToken, TokenScope
 pytestmark = pytest.mark.django_db
 
 TOKENS = reverse("api_access:tokens")
+ROLE_REFUSED = "Choose one of the listed roles: a client may act only in a role you could give a member of staff."
+
+
+def _in_polish(msgid: str) -> str:
+    with translation.override("pl"):
+        return translation.gettext(msgid)
 
 
 def _secret_in(html: str) -> str | None:
@@ -40,12 +48,19 @@ def test_it_sends_anonymous_visitors_to_sign_in(client):
 
 
 @pytest.mark.parametrize("who", ["worker", "outsider", "manager", "platform_admin"])
-def test_any_signed_in_user_may_have_personal_tokens(client, request, who):
+def test_it_gives_any_signed_in_user_personal_tokens(client, request, who):
     user = request.getfixturevalue(who)
     client.force_login(user)
     response = client.get(TOKENS)
     assert response.status_code == 200
     assert 'name="name"' in response.content.decode()
+
+
+def test_it_answers_head_like_get(client, worker, manager, gops):
+    client.force_login(worker)
+    assert client.head(TOKENS).status_code == 200
+    client.force_login(manager)
+    assert client.head(_clients_url(gops)).status_code == 200
 
 
 def test_it_shows_the_secret_once_after_creating_a_token(client, worker):
@@ -77,12 +92,13 @@ def test_it_shows_the_secret_once_after_creating_a_token(client, worker):
         {"name": "Arkusz", "scope": "read", "days": "366"},
         {"name": "Arkusz", "scope": "read", "days": "dużo"},
         {"name": "Arkusz", "scope": "read"},
+        {},
     ],
 )
 def test_it_explains_bad_input_and_creates_nothing(client, worker, data):
     client.force_login(worker)
     response = client.post(TOKENS, data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     html = response.content.decode()
     assert 'class="errorlist' in html
     assert _secret_in(html) is None
@@ -134,21 +150,27 @@ def test_it_answers_405_to_a_wrong_method(client, worker):
     assert client.delete(reverse("api_access:token_revoke", args=[token.public_id])).status_code == 405
 
 
-def test_the_token_list_costs_the_same_queries_for_few_and_many(client, worker, django_assert_max_num_queries):
+def test_it_lists_few_and_many_tokens_with_the_same_queries(client, worker, django_assert_max_num_queries):
     client.force_login(worker)
     tokens.issue_personal_token(worker, name="Jeden", scope=TokenScope.READ)
     with django_assert_max_num_queries(12) as few:
-        client.get(TOKENS)
+        response = client.get(TOKENS)
+    assert response.status_code == 200
+    assert "Jeden" in response.content.decode()
     for i in range(20):
         tokens.issue_personal_token(worker, name=f"Token {i}", scope=TokenScope.READ)
     with django_assert_max_num_queries(len(few.captured_queries)):
-        client.get(TOKENS)
+        response = client.get(TOKENS)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Jeden" in html
+    assert "Token 19" in html
 
 
 # --- API clients of an institution ------------------------------------------
 
 
-def test_anonymous_visitors_are_sent_to_sign_in(client, gops):
+def test_it_sends_anonymous_visitors_of_clients_to_sign_in(client, gops):
     response = client.get(_clients_url(gops))
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
@@ -158,17 +180,17 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, gops):
     ("who", "status"),
     [("manager", 200), ("platform_admin", 200), ("worker", 403), ("other_manager", 404), ("outsider", 404)],
 )
-def test_only_managers_of_the_institution_see_its_clients(client, request, gops, who, status):
+def test_it_shows_clients_only_to_managers_of_the_institution(client, request, gops, who, status):
     client.force_login(request.getfixturevalue(who))
     assert client.get(_clients_url(gops)).status_code == status
 
 
-def test_an_unknown_institution_is_not_found(client, manager):
+def test_it_answers_404_for_an_unknown_institution(client, manager):
     client.force_login(manager)
     assert client.get(reverse("api_access:clients", args=["00000000-0000-0000-0000-000000000000"])).status_code == 404
 
 
-def test_a_manager_creates_a_client_and_issues_it_a_token(client, manager, gops):
+def test_it_lets_a_manager_create_a_client_and_issue_it_a_token(client, manager, gops):
     client.force_login(manager)
     response = client.post(_clients_url(gops), {"name": "Dziennik szkolny", "role": Role.PARTNER_STAFF})
     api_client = ApiClient.objects.get(institution=gops)
@@ -188,23 +210,59 @@ def test_a_manager_creates_a_client_and_issues_it_a_token(client, manager, gops)
     assert "Dziennik szkolny" in listing
 
 
-def test_a_client_cannot_be_made_an_administrator(client, manager, gops):
+def _role_options(html: str) -> set[str]:
+    select = re.search(r'<select name="role".*?</select>', html, flags=re.S)
+    assert select is not None
+    return set(re.findall(r'<option value="([^"]+)"', select.group(0)))
+
+
+def test_it_offers_a_manager_only_the_roles_it_could_give_a_person(client, manager, gops):
     client.force_login(manager)
-    response = client.post(_clients_url(gops), {"name": "System", "role": Role.ADMIN})
-    assert response.status_code == 200
+    offered = _role_options(client.get(_clients_url(gops)).content.decode())
+    assert offered == {
+        Role.SOCIAL_WORKER,
+        Role.FAMILY_ASSISTANT,
+        Role.MANAGER,
+        Role.PARTNER_STAFF,
+        Role.ANIMATOR,
+    }
+
+
+def test_it_offers_an_administrator_every_role_but_administrator(client, platform_admin, gops):
+    client.force_login(platform_admin)
+    offered = _role_options(client.get(_clients_url(gops)).content.decode())
+    assert Role.REGIONAL_ANALYST in offered
+    assert Role.ADMIN not in offered
+
+
+@pytest.mark.parametrize("role", [Role.ADMIN, Role.REGIONAL_ANALYST])
+def test_it_refuses_a_manager_a_client_with_more_rights_than_it_could_grant(client, manager, gops, role):
+    client.force_login(manager)
+    response = client.post(_clients_url(gops), {"name": "System", "role": role})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'class="errorlist' in html
+    assert escape(_in_polish(ROLE_REFUSED)) in html
+    assert not ApiClient.objects.exists()
+
+
+def test_it_lets_an_administrator_create_an_analyst_client_but_never_an_administrator(client, platform_admin, gops):
+    client.force_login(platform_admin)
+    assert client.post(_clients_url(gops), {"name": "Raporty", "role": Role.REGIONAL_ANALYST}).status_code == 302
+    assert client.post(_clients_url(gops), {"name": "Root", "role": Role.ADMIN}).status_code == 400
+    assert list(ApiClient.objects.values_list("name", "role")) == [("Raporty", Role.REGIONAL_ANALYST)]
+
+
+@pytest.mark.parametrize("data", [{"name": "  ", "role": Role.PARTNER_STAFF}, {"name": "System"}, {}])
+def test_it_explains_bad_client_input_and_creates_nothing(client, manager, gops, data):
+    client.force_login(manager)
+    response = client.post(_clients_url(gops), data)
+    assert response.status_code == 400
     assert 'class="errorlist' in response.content.decode()
     assert not ApiClient.objects.exists()
 
 
-def test_a_client_needs_a_name(client, manager, gops):
-    client.force_login(manager)
-    response = client.post(_clients_url(gops), {"name": "  ", "role": Role.PARTNER_STAFF})
-    assert response.status_code == 200
-    assert 'class="errorlist' in response.content.decode()
-    assert not ApiClient.objects.exists()
-
-
-def test_a_member_who_is_not_manager_cannot_create_clients(client, worker, gops):
+def test_it_forbids_a_member_who_is_not_manager_to_create_clients(client, worker, gops):
     client.force_login(worker)
     assert client.post(_clients_url(gops), {"name": "System", "role": Role.PARTNER_STAFF}).status_code == 403
     assert not ApiClient.objects.exists()
@@ -218,34 +276,34 @@ def api_client(manager, gops):
 @pytest.mark.parametrize(
     ("who", "status"), [("manager", 200), ("platform_admin", 200), ("worker", 403), ("other_manager", 404)]
 )
-def test_only_managers_see_a_client(client, request, api_client, who, status):
+def test_it_shows_a_client_only_to_managers(client, request, api_client, who, status):
     client.force_login(request.getfixturevalue(who))
     assert client.get(_client_url(api_client)).status_code == status
 
 
-def test_another_institutions_manager_cannot_issue_tokens(client, other_manager, api_client):
+def test_it_hides_a_client_from_another_institutions_manager(client, other_manager, api_client):
     client.force_login(other_manager)
     response = client.post(_client_url(api_client), {"name": "Obcy", "scope": "read", "days": "30"})
     assert response.status_code == 404
     assert not api_client.tokens.exists()
 
 
-def test_a_client_of_another_institution_is_not_found_under_this_one(client, manager, other_manager, other_gops, gops):
+def test_it_does_not_find_another_institutions_client_under_this_one(client, manager, other_manager, other_gops, gops):
     foreign = tokens.create_api_client(other_manager, other_gops, name="Obcy", role=Role.PARTNER_STAFF)
     client.force_login(manager)
     url = reverse("api_access:client", args=[gops.public_id, foreign.public_id])
     assert client.get(url).status_code == 404
 
 
-def test_bad_token_input_for_a_client_changes_nothing(client, manager, api_client):
+def test_it_explains_bad_token_input_for_a_client_and_changes_nothing(client, manager, api_client):
     client.force_login(manager)
     response = client.post(_client_url(api_client), {"name": "Produkcja", "scope": "read", "days": "400"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert 'class="errorlist' in response.content.decode()
     assert not api_client.tokens.exists()
 
 
-def test_a_manager_revokes_a_client_token(client, manager, api_client):
+def test_it_lets_a_manager_revoke_a_client_token(client, manager, api_client):
     token, secret = tokens.issue_client_token(manager, api_client, name="Produkcja", scope=TokenScope.READ)
     url = reverse(
         "api_access:client_token_revoke", args=[api_client.institution.public_id, api_client.public_id, token.public_id]
@@ -260,7 +318,7 @@ def test_a_manager_revokes_a_client_token(client, manager, api_client):
     ).exists()
 
 
-def test_a_manager_revokes_a_client_with_its_tokens(client, manager, api_client):
+def test_it_lets_a_manager_revoke_a_client_with_its_tokens(client, manager, api_client):
     _, secret = tokens.issue_client_token(manager, api_client, name="Produkcja", scope=TokenScope.READ)
     url = reverse("api_access:client_revoke", args=[api_client.institution.public_id, api_client.public_id])
     client.force_login(manager)
@@ -274,12 +332,12 @@ def test_a_manager_revokes_a_client_with_its_tokens(client, manager, api_client)
     page = client.get(_client_url(api_client)).content.decode()
     assert 'name="days"' not in page  # no new tokens for a revoked client
     refused = client.post(_client_url(api_client), {"name": "Nowy", "scope": "read", "days": "30"})
-    assert refused.status_code == 200
+    assert refused.status_code == 400
     assert _secret_in(refused.content.decode()) is None
     assert api_client.tokens.filter(revoked_at__isnull=True).count() == 0
 
 
-def test_a_member_who_is_not_manager_cannot_revoke(client, worker, api_client):
+def test_it_forbids_a_member_who_is_not_manager_to_revoke(client, worker, api_client):
     url = reverse("api_access:client_revoke", args=[api_client.institution.public_id, api_client.public_id])
     client.force_login(worker)
     assert client.post(url).status_code == 403
@@ -287,20 +345,28 @@ def test_a_member_who_is_not_manager_cannot_revoke(client, worker, api_client):
     assert api_client.revoked_at is None
 
 
-def test_the_client_pages_cost_the_same_queries_for_few_and_many(
+def test_it_shows_few_and_many_clients_and_tokens_with_the_same_queries(
     client, manager, gops, api_client, django_assert_max_num_queries
 ):
     client.force_login(manager)
-    tokens.issue_client_token(manager, api_client, name="A", scope=TokenScope.READ)
+    tokens.issue_client_token(manager, api_client, name="Pierwszy", scope=TokenScope.READ)
     with django_assert_max_num_queries(15) as list_few:
-        client.get(_clients_url(gops))
+        listing = client.get(_clients_url(gops))
     with django_assert_max_num_queries(15) as detail_few:
-        client.get(_client_url(api_client))
+        detail = client.get(_client_url(api_client))
+    assert listing.status_code == 200
+    assert "Dziennik szkolny" in listing.content.decode()
+    assert detail.status_code == 200
+    assert "Pierwszy" in detail.content.decode()
     for i in range(10):
         extra = tokens.create_api_client(manager, gops, name=f"System {i}", role=Role.PARTNER_STAFF)
         tokens.issue_client_token(manager, extra, name="A", scope=TokenScope.READ)
-        tokens.issue_client_token(manager, api_client, name=f"T{i}", scope=TokenScope.READ)
+        tokens.issue_client_token(manager, api_client, name=f"Drugi {i}", scope=TokenScope.READ)
     with django_assert_max_num_queries(len(list_few.captured_queries)):
-        client.get(_clients_url(gops))
+        listing = client.get(_clients_url(gops))
     with django_assert_max_num_queries(len(detail_few.captured_queries)):
-        client.get(_client_url(api_client))
+        detail = client.get(_client_url(api_client))
+    assert listing.status_code == 200
+    assert "System 9" in listing.content.decode()
+    assert detail.status_code == 200
+    assert "Drugi 9" in detail.content.decode()

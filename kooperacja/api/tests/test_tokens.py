@@ -10,10 +10,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.utils import timezone
 
+from kooperacja.api.auth import ClientPrincipal
 from kooperacja.core.models import AuditAction, AuditEvent
 from kooperacja.core.roles import Role
 from kooperacja.institutions import tokens
 from kooperacja.institutions.models import ApiClient, ApiToken, TokenScope
+from kooperacja.institutions.policies import grantable_roles
 
 pytestmark = pytest.mark.django_db
 
@@ -98,9 +100,33 @@ def test_it_lets_a_platform_admin_create_clients_anywhere(platform_admin, gops):
 
 def test_it_never_lets_a_client_act_as_administrator(manager, platform_admin, gops):
     for who in (manager, platform_admin):
-        with pytest.raises(ValidationError):
+        with pytest.raises(PermissionDenied):
             tokens.create_api_client(who, gops, name="System", role=Role.ADMIN)
     assert not ApiClient.objects.exists()
+
+
+def test_it_refuses_a_manager_a_client_role_it_could_not_give_a_person(manager, gops):
+    with pytest.raises(PermissionDenied):
+        tokens.create_api_client(manager, gops, name="Raporty", role=Role.REGIONAL_ANALYST)
+    assert not ApiClient.objects.exists()
+
+
+def test_it_lets_a_platform_admin_create_an_analyst_client(platform_admin, gops):
+    client = tokens.create_api_client(platform_admin, gops, name="Raporty", role=Role.REGIONAL_ANALYST)
+    assert client.role == Role.REGIONAL_ANALYST
+
+
+def test_it_refuses_an_unknown_role(manager, gops):
+    with pytest.raises(ValidationError) as error:
+        tokens.create_api_client(manager, gops, name="System", role="superuser")
+    assert "role" in error.value.message_dict
+    assert not ApiClient.objects.exists()
+
+
+def test_it_offers_clients_the_roles_the_actor_may_grant_but_never_administrator(manager, platform_admin, worker):
+    assert tokens.client_roles(manager) == grantable_roles(manager)
+    assert Role.REGIONAL_ANALYST not in dict(tokens.client_roles(manager))
+    assert dict(tokens.client_roles(platform_admin)).keys() == set(Role.values) - {Role.ADMIN}
 
 
 def test_it_issues_client_tokens_to_managers_of_the_institution(manager, other_manager, worker, gops):
@@ -141,7 +167,7 @@ def test_it_revokes_a_client_with_all_its_tokens(manager, gops):
         tokens.issue_client_token(manager, client, name="C", scope=TokenScope.READ)
 
 
-def test_a_client_token_survives_the_departure_of_the_manager_who_issued_it(manager, gops):
+def test_it_keeps_a_client_token_working_after_its_issuer_leaves(manager, gops):
     client = tokens.create_api_client(manager, gops, name="System", role=Role.PARTNER_STAFF)
     token, secret = tokens.issue_client_token(manager, client, name="A", scope=TokenScope.READ)
 
@@ -209,3 +235,62 @@ def test_it_shows_each_user_the_tokens_and_clients_it_may_manage(
     assert list(tokens.clients_visible_to(worker)) == []
     assert set(tokens.clients_visible_to(platform_admin)) == {client, foreign}
     assert own not in tokens.tokens_visible_to(platform_admin)
+
+
+def test_it_names_a_client_by_its_public_id_in_the_audit_log_and_as_a_principal(manager, gops):
+    client = tokens.create_api_client(manager, gops, name="Dziennik", role=Role.PARTNER_STAFF)
+    token, secret = tokens.issue_client_token(manager, client, name="A", scope=TokenScope.READ)
+
+    tokens.authenticate(secret)
+
+    used = AuditEvent.objects.get(action=AuditAction.TOKEN_USE, object_id=str(token.public_id))
+    assert used.actor is None
+    assert used.actor_label == f"api-client:{client.public_id}" == tokens.client_label(client)
+    assert ClientPrincipal(client).username == tokens.client_label(client)
+
+
+def _refusals() -> list[dict]:
+    return [event.details for event in AuditEvent.objects.filter(action=AuditAction.LOGIN_FAILED).order_by("id")]
+
+
+def test_it_records_an_unknown_token_as_a_failed_sign_in_without_its_secret():
+    guess = "kop_" + "x" * 40
+    assert tokens.authenticate(guess) is None
+    assert tokens.authenticate("not-even-a-token") is None
+
+    assert _refusals() == [
+        {"reason": "unknown", "prefix": "xxxxxxxx", "via": "api_token"},
+        {"reason": "unknown", "via": "api_token"},
+    ]
+    assert guess not in _all_stored_text()
+    assert "not-even-a-token" not in _all_stored_text()
+
+
+def test_it_records_why_a_known_token_was_refused(worker, manager, gops):
+    live, live_secret = tokens.issue_personal_token(worker, name="D", scope=TokenScope.READ)
+    revoked, revoked_secret = tokens.issue_personal_token(worker, name="A", scope=TokenScope.READ)
+    tokens.revoke_token(worker, revoked)
+    expired, expired_secret = tokens.issue_personal_token(worker, name="B", scope=TokenScope.READ)
+    ApiToken.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    client = tokens.create_api_client(manager, gops, name="System", role=Role.PARTNER_STAFF)
+    client_token, client_secret = tokens.issue_client_token(manager, client, name="C", scope=TokenScope.READ)
+    tokens.revoke_api_client(manager, client)
+
+    for secret in (revoked_secret, expired_secret, client_secret):
+        assert tokens.authenticate(secret) is None
+    worker.is_active = False
+    worker.save()
+    assert tokens.authenticate(live_secret) is None
+
+    refused = AuditEvent.objects.filter(action=AuditAction.LOGIN_FAILED)
+    assert {(e.object_id, e.details["reason"], e.details["prefix"]) for e in refused} == {
+        (str(revoked.public_id), "revoked", revoked.prefix),
+        (str(expired.public_id), "expired", expired.prefix),
+        (str(client_token.public_id), "revoked", client_token.prefix),
+        (str(live.public_id), "inactive user", live.prefix),
+    }
+    assert refused.get(object_id=str(client_token.public_id)).actor_label == tokens.client_label(client)
+    assert refused.get(object_id=str(expired.public_id)).actor == worker
+    stored = _all_stored_text()
+    for secret in (revoked_secret, expired_secret, client_secret, live_secret):
+        assert secret[4:] not in stored
