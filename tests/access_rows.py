@@ -206,6 +206,8 @@ URL_ROWS: dict[str, UrlRow] = _rows(
         kwargs=_unknown_invitation,
         wrong_method="GET",
     ),
+    # Without an invitation link opened first there is nothing to show.
+    UrlRow("institutions:current_invitation", answers(404, anonymous=404), wrong_method="DELETE"),
     UrlRow(
         "institutions:accept_invitation",
         answers(404, anonymous=404),

@@ -8,37 +8,11 @@ from django.contrib.auth import get_user_model, password_validation
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from kooperacja.institutions.models import Institution, InstitutionKind, Sector
+from kooperacja.institutions.models import EDITABLE_FIELDS, Institution, InstitutionKind, Sector
 from kooperacja.institutions.validators import validate_krs, validate_postal_code, validate_regon
 from kooperacja.territory.models import County, Municipality, Voivodeship
 
-# The sectors an institution of each kind belongs to; the first is the default. Kinds not
-# listed (NGO, other) may work in any sector.
-KIND_SECTORS: dict[str, tuple[str, ...]] = {
-    InstitutionKind.GOPS: (Sector.SOCIAL_ASSISTANCE,),
-    InstitutionKind.PCPR: (Sector.FAMILY_SUPPORT, Sector.SOCIAL_ASSISTANCE),
-    InstitutionKind.ROPS: (Sector.SOCIAL_ASSISTANCE,),
-    InstitutionKind.PUP: (Sector.EMPLOYMENT,),
-    InstitutionKind.SCHOOL: (Sector.EDUCATION,),
-    InstitutionKind.KINDERGARTEN: (Sector.EDUCATION,),
-    InstitutionKind.HEALTH_CENTRE: (Sector.HEALTH,),
-    InstitutionKind.POLICE_POST: (Sector.POLICE,),
-    InstitutionKind.COURT: (Sector.JUSTICE,),
-    InstitutionKind.LIBRARY_CULTURE: (Sector.CULTURE, Sector.SPORT_RECREATION),
-    InstitutionKind.LOCAL_GOVERNMENT: (Sector.LOCAL_GOVERNMENT,),
-    InstitutionKind.NGO: (Sector.NGO,),
-}
-# Kinds whose sector is free: an NGO may run housing, sport or health work.
-FREE_SECTOR_KINDS = frozenset({InstitutionKind.NGO, InstitutionKind.OTHER})
-# A GOPS is a gmina's centre; a PCPR and a PUP are a powiat's.
-KINDS_NEEDING_GMINA = frozenset({InstitutionKind.GOPS})
-KINDS_NEEDING_COUNTY = frozenset({InstitutionKind.PCPR, InstitutionKind.PUP})
-
 _SEPARATORS = re.compile(r"[\s-]")
-
-
-def default_sector(kind: str) -> str:
-    return KIND_SECTORS.get(kind, (Sector.OTHER,))[0]
 
 
 class CountyChoiceField(forms.ModelChoiceField):
@@ -77,28 +51,12 @@ class InstitutionForm(forms.ModelForm):
     )
     website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # The served gminas come right after the institution's own gmina; the rest keep their order.
+    field_order = [*EDITABLE_FIELDS[: EDITABLE_FIELDS.index("municipality") + 1], "serves"]
 
     class Meta:
         model = Institution
-        fields = [
-            "name",
-            "short_name",
-            "kind",
-            "sector",
-            "voivodeship",
-            "county",
-            "municipality",
-            "serves",
-            "street",
-            "postal_code",
-            "locality",
-            "email",
-            "phone",
-            "website",
-            "regon",
-            "krs",
-            "is_active",
-        ]
+        fields = [*EDITABLE_FIELDS, "serves"]
         labels = {"is_active": _("the institution is active")}
         help_texts = {
             "regon": _("9 digits, or 14 for a local unit; spaces and dashes are ignored."),
@@ -131,49 +89,16 @@ class InstitutionForm(forms.ModelForm):
         return value
 
     def clean(self) -> dict[str, Any]:
+        # The kind, sector and territory rules are Institution.clean(), which the model form
+        # runs after this; here only the form's own default for the served gminas.
         cleaned = super().clean() or {}
-        kind = cleaned.get("kind")
-        if kind:
-            self._clean_sector(kind, cleaned)
-        self._clean_territory(kind, cleaned)
+        if not cleaned.get("serves") and cleaned.get("municipality") is not None:
+            cleaned["serves"] = [cleaned["municipality"]]
         return cleaned
 
-    def _clean_sector(self, kind: str, cleaned: dict[str, Any]) -> None:
-        sector = cleaned.get("sector") or default_sector(kind)
-        allowed = KIND_SECTORS.get(kind)
-        if kind not in FREE_SECTOR_KINDS and allowed and sector not in allowed:
-            self.add_error(
-                "sector",
-                _("An institution of the kind “%(kind)s” belongs to the sector: %(sectors)s.")
-                % {
-                    "kind": InstitutionKind(kind).label,
-                    "sectors": ", ".join(str(Sector(s).label) for s in allowed),
-                },
-            )
-        cleaned["sector"] = sector
-
-    def _clean_territory(self, kind: str | None, cleaned: dict[str, Any]) -> None:
-        voivodeship = cleaned.get("voivodeship")
-        county = cleaned.get("county")
-        gmina = cleaned.get("municipality")
-        if gmina is not None:
-            if county is not None and gmina.county_id != county.pk:
-                self.add_error("municipality", _("This gmina lies in another county than the one chosen."))
-                return
-            county = cleaned["county"] = gmina.county
-        if county is not None and voivodeship is not None and county.voivodeship_id != voivodeship.pk:
-            self.add_error("county", _("This county lies in another voivodeship than the one chosen."))
-            return
-        if kind in KINDS_NEEDING_GMINA and gmina is None:
-            self.add_error("municipality", _("A social assistance centre (GOPS) needs its gmina."))
-        if kind in KINDS_NEEDING_COUNTY and county is None:
-            self.add_error("county", _("A powiat institution (PCPR, PUP) needs its county."))
-        if not cleaned.get("serves") and gmina is not None:
-            cleaned["serves"] = [gmina]
-
     def institution_fields(self) -> dict[str, Any]:
-        """The cleaned values the services set on the institution."""
-        return {name: self.cleaned_data[name] for name in self.Meta.fields if name != "serves"}
+        """The checked values the services set on the institution (with the county and sector filled in)."""
+        return {name: getattr(self.instance, name) for name in EDITABLE_FIELDS}
 
 
 class InstitutionFilterForm(forms.Form):

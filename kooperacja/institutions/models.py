@@ -5,7 +5,9 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -46,16 +48,74 @@ class InstitutionKind(models.TextChoices):
     OTHER = "other", _("other")
 
 
+# The sectors an institution of each kind belongs to; the first is the default. Kinds not
+# listed may work in any sector.
+KIND_SECTORS: dict[str, tuple[str, ...]] = {
+    InstitutionKind.GOPS: (Sector.SOCIAL_ASSISTANCE,),
+    InstitutionKind.PCPR: (Sector.FAMILY_SUPPORT, Sector.SOCIAL_ASSISTANCE),
+    InstitutionKind.ROPS: (Sector.SOCIAL_ASSISTANCE,),
+    InstitutionKind.PUP: (Sector.EMPLOYMENT,),
+    InstitutionKind.SCHOOL: (Sector.EDUCATION,),
+    InstitutionKind.KINDERGARTEN: (Sector.EDUCATION,),
+    InstitutionKind.HEALTH_CENTRE: (Sector.HEALTH,),
+    InstitutionKind.POLICE_POST: (Sector.POLICE,),
+    InstitutionKind.COURT: (Sector.JUSTICE,),
+    InstitutionKind.LIBRARY_CULTURE: (Sector.CULTURE, Sector.SPORT_RECREATION),
+    InstitutionKind.LOCAL_GOVERNMENT: (Sector.LOCAL_GOVERNMENT,),
+    InstitutionKind.NGO: (Sector.NGO,),
+}
+# Kinds whose sector is free: an NGO may run housing, sport or health work.
+FREE_SECTOR_KINDS = frozenset({InstitutionKind.NGO, InstitutionKind.OTHER})
+# A GOPS is a gmina's centre; a PCPR and a PUP are a powiat's.
+KINDS_NEEDING_GMINA = frozenset({InstitutionKind.GOPS})
+KINDS_NEEDING_COUNTY = frozenset({InstitutionKind.PCPR, InstitutionKind.PUP})
+
+# What an administrator sets on an institution, in the form's order; the rest (public id,
+# version, created) is the platform's own. The served gminas are set apart, being many.
+EDITABLE_FIELDS = (
+    "name",
+    "short_name",
+    "kind",
+    "sector",
+    "voivodeship",
+    "county",
+    "municipality",
+    "street",
+    "postal_code",
+    "locality",
+    "email",
+    "phone",
+    "website",
+    "regon",
+    "krs",
+    "is_active",
+)
+
+
+def default_sector(kind: str) -> str:
+    return KIND_SECTORS.get(kind, (Sector.OTHER,))[0]
+
+
 class InstitutionQuerySet(models.QuerySet["Institution"]):
+    def with_territory(self) -> InstitutionQuerySet:
+        return self.select_related("municipality", "county", "voivodeship")
+
     def for_list(self) -> InstitutionQuerySet:
-        return self.select_related("municipality", "county", "voivodeship").order_by("name")
+        return self.with_territory().order_by("name")
+
+    def with_staff_count(self) -> InstitutionQuerySet:
+        """Each institution's `staff_count`: its active memberships."""
+        return self.annotate(
+            staff_count=Count("memberships", filter=Q(memberships__revoked_at__isnull=True), distinct=True)
+        )
 
 
 class Institution(models.Model):
     public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("name"), max_length=250)
     short_name = models.CharField(_("short name"), max_length=80, blank=True)
-    sector = models.CharField(_("sector"), max_length=32, choices=Sector.choices)
+    # Left blank, clean() gives the usual sector of the kind.
+    sector = models.CharField(_("sector"), max_length=32, choices=Sector.choices, blank=True)
     kind = models.CharField(_("kind"), max_length=32, choices=InstitutionKind.choices)
     # Territory keys: a gmina institution has its gmina (and its powiat and voivodeship);
     # a powiat institution (PCPR, PUP) has no gmina; a ROPS has only its voivodeship.
@@ -102,6 +162,60 @@ class Institution(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        """The rules of an institution's kind and territory, for the form and the services alike.
+
+        Fills in what the data implies (the county of its gmina, the usual sector of its kind),
+        then refuses a gmina outside the chosen county, a county outside the chosen
+        voivodeship, a sector foreign to the kind, a GOPS without its gmina and a PCPR or PUP
+        without its county.
+        """
+        errors: dict[str, ValidationError] = {}
+        if self.kind:
+            self.sector = self.sector or default_sector(self.kind)
+            allowed = KIND_SECTORS.get(self.kind)
+            if self.kind not in FREE_SECTOR_KINDS and allowed and self.sector not in allowed:
+                errors["sector"] = ValidationError(
+                    _("An institution of the kind “%(kind)s” belongs to the sector: %(sectors)s.")
+                    % {
+                        "kind": InstitutionKind(self.kind).label,
+                        "sectors": ", ".join(str(Sector(sector).label) for sector in allowed),
+                    },
+                    code="sector_of_kind",
+                )
+        errors.update(self._territory_errors())
+        if errors:
+            raise ValidationError(errors)
+
+    def _territory_errors(self) -> dict[str, ValidationError]:
+        gmina, county = self.municipality, self.county
+        if gmina is not None:
+            if county is not None and gmina.county_id != county.pk:
+                return {
+                    "municipality": ValidationError(
+                        _("This gmina lies in another county than the one chosen."), code="gmina_outside_county"
+                    )
+                }
+            county = self.county = gmina.county
+        # voivodeship_id: a voivodeship the form refused is absent, not a reason to fail here.
+        if county is not None and self.voivodeship_id is not None and county.voivodeship_id != self.voivodeship_id:
+            return {
+                "county": ValidationError(
+                    _("This county lies in another voivodeship than the one chosen."),
+                    code="county_outside_voivodeship",
+                )
+            }
+        errors: dict[str, ValidationError] = {}
+        if self.kind in KINDS_NEEDING_GMINA and gmina is None:
+            errors["municipality"] = ValidationError(
+                _("A social assistance centre (GOPS) needs its gmina."), code="gmina_required"
+            )
+        if self.kind in KINDS_NEEDING_COUNTY and county is None:
+            errors["county"] = ValidationError(
+                _("A powiat institution (PCPR, PUP) needs its county."), code="county_required"
+            )
+        return errors
+
 
 class MembershipQuerySet(models.QuerySet["Membership"]):
     def active(self) -> MembershipQuerySet:
@@ -109,6 +223,10 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
 
     def for_list(self) -> MembershipQuerySet:
         return self.select_related("user", "institution").order_by("user__last_name", "user__first_name")
+
+    def for_staff_change(self) -> MembershipQuerySet:
+        """With what a role change or revocation reads: the person and the institution's gmina (audit)."""
+        return self.select_related("user", "institution__municipality")
 
 
 class Membership(models.Model):
@@ -156,6 +274,10 @@ class InvitationQuerySet(models.QuerySet["Invitation"]):
 
     def pending(self) -> InvitationQuerySet:
         return self.open().filter(expires_at__gt=timezone.now())
+
+    def for_staff_page(self, institution: Institution) -> InvitationQuerySet:
+        """The institution's open invitations, newest first, with who sent each."""
+        return self.open().filter(institution=institution).select_related("invited_by").order_by("-created_at")
 
 
 class Invitation(models.Model):

@@ -11,7 +11,7 @@ from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
 from kooperacja.core.policies import institution_ids_with_role, is_platform_admin, memberships
@@ -35,9 +35,7 @@ def can_list_institutions(user: Any) -> bool:
 
 def institutions_for_list(user: Any) -> QuerySet[Institution]:
     """Administrators see every institution; a manager the institutions they manage; others none."""
-    queryset = Institution.objects.for_list().annotate(
-        staff_count=Count("memberships", filter=Q(memberships__revoked_at__isnull=True), distinct=True)
-    )
+    queryset = Institution.objects.for_list().with_staff_count()
     if is_platform_admin(user):
         return queryset
     return queryset.filter(pk__in=institution_ids_with_role(user, Role.MANAGER))
@@ -60,9 +58,7 @@ def is_member(user: Any, institution: Institution) -> bool:
 def get_institution_for_user(user: Any, public_id: UUID) -> tuple[Institution, bool]:
     """(institution, may manage its staff) for an administrator or a member; anyone else gets 404."""
     try:
-        institution = Institution.objects.select_related("voivodeship", "county", "municipality").get(
-            public_id=public_id
-        )
+        institution = Institution.objects.with_territory().get(public_id=public_id)
     except Institution.DoesNotExist:
         raise Http404 from None
     if not (is_platform_admin(user) or is_member(user, institution)):
@@ -74,6 +70,14 @@ def get_institution_for_staff_management(user: Any, public_id: UUID) -> Institut
     """The institution whose staff the user manages: 404 outside their scope, 403 for a non-manager member."""
     institution, may_manage = get_institution_for_user(user, public_id)
     if not may_manage:
+        raise PermissionDenied
+    return institution
+
+
+def get_institution_for_edit(user: Any, public_id: UUID) -> Institution:
+    """The institution whose data the user edits: 404 outside their scope, 403 in it but not an administrator."""
+    institution, _may_manage_staff = get_institution_for_user(user, public_id)
+    if not can_manage_institutions(user):
         raise PermissionDenied
     return institution
 

@@ -28,31 +28,10 @@ from kooperacja.core.email import absolute_url, send_templated_email
 from kooperacja.core.models import AuditAction
 from kooperacja.core.policies import forget_memberships, is_platform_admin
 from kooperacja.core.roles import Role
-from kooperacja.institutions.models import Institution, Invitation, InvitationStatus, Membership
+from kooperacja.institutions.models import EDITABLE_FIELDS, Institution, Invitation, InvitationStatus, Membership
 from kooperacja.institutions.policies import can_manage_institutions, can_manage_staff, grantable_roles
 from kooperacja.territory.models import Municipality
 
-# What create_institution and update_institution may set; the rest is the platform's own.
-INSTITUTION_FIELDS = frozenset(
-    {
-        "name",
-        "short_name",
-        "sector",
-        "kind",
-        "voivodeship",
-        "county",
-        "municipality",
-        "street",
-        "postal_code",
-        "locality",
-        "email",
-        "phone",
-        "website",
-        "regon",
-        "krs",
-        "is_active",
-    }
-)
 INVITATION_LANGUAGE = "pl"
 
 
@@ -66,6 +45,16 @@ class StaleVersion(ValidationError):
                 "was saved: open the institution again to see the current data, then repeat your changes."
             ),
             code="stale_version",
+        )
+
+
+class AccountExists(ValidationError):
+    """The invited address already has an account: the person accepts signed in to it."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _("An account with this e-mail address already exists. Sign in to it to accept the invitation."),
+            code="account_exists",
         )
 
 
@@ -110,10 +99,21 @@ def _audit_membership(
 
 
 def _checked_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
-    unknown = set(fields) - INSTITUTION_FIELDS
+    unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"not fields of an institution that may be set: {sorted(unknown)}")
     return dict(fields)
+
+
+def validate_institution(institution: Institution) -> None:
+    """Every rule of an institution's data, or ValidationError naming the fields (Polish messages).
+
+    The field rules (required, lengths, choices) and Institution.clean(): the kind's sector and
+    the territory (gmina in its county, county in its voivodeship, a GOPS with its gmina, a
+    PCPR or PUP with its county). The form runs the same checks; callers of the services
+    that skip the form are held to them here.
+    """
+    institution.full_clean()
 
 
 def create_institution(
@@ -123,11 +123,16 @@ def create_institution(
     *,
     request: HttpRequest | None = None,
 ) -> Institution:
-    """Register an institution taking part in the model; only a platform administrator may."""
+    """Register an institution taking part in the model; only a platform administrator may.
+
+    Bad data raises ValidationError and nothing is saved.
+    """
     if not can_manage_institutions(actor):
         raise PermissionDenied
+    institution = Institution(**_checked_fields(fields))
+    validate_institution(institution)
     with transaction.atomic():
-        institution = Institution.objects.create(**_checked_fields(fields))
+        institution.save()
         if serves is not None:
             institution.serves.set(serves)
         record(AuditAction.CREATE, request=request, actor=actor, obj=institution, institution_id=institution.pk)
@@ -146,14 +151,27 @@ def update_institution(
     """Save an edit made on `version` of the institution; if anyone saved since, refuse (StaleVersion).
 
     Concurrent edits are detected, never silently overwritten (DESIGN.md §6): the row is
-    updated only while its version is still the one the editor saw.
+    updated only while its version is still the one the editor saw. The edited institution
+    must pass validate_institution; otherwise ValidationError and nothing is saved.
     """
     if not can_manage_institutions(actor):
         raise PermissionDenied
     values = _checked_fields(fields)
     with transaction.atomic():
+        # The edit is checked on the row as saved, not on the caller's copy, which may be older.
+        edited = Institution.objects.filter(pk=institution.pk, version=version).first()
+        if edited is None:
+            raise StaleVersion()
+        for name, value in values.items():
+            setattr(edited, name, value)
+        validate_institution(edited)
+        saved = {
+            field.attname: getattr(edited, field.attname)
+            for field in Institution._meta.concrete_fields
+            if field.name in EDITABLE_FIELDS
+        }
         updated = Institution.objects.filter(pk=institution.pk, version=version).update(
-            **values, version=F("version") + 1
+            **saved, version=F("version") + 1
         )
         if not updated:
             raise StaleVersion()
@@ -169,16 +187,6 @@ def update_institution(
             details={"fields": sorted(values), "version": institution.version},
         )
     return institution
-
-
-def set_served_gminas(actor: Any, institution: Institution, gminas: Iterable[Municipality]) -> None:
-    """Set the gminas whose residents the institution serves (a GOPS its gmina, a PCPR its powiat's)."""
-    if not can_manage_institutions(actor):
-        raise PermissionDenied
-    with transaction.atomic():
-        institution.serves.set(list(gminas))
-        Institution.objects.filter(pk=institution.pk).update(version=F("version") + 1)
-        institution.refresh_from_db(fields=["version"])
 
 
 # --- Staff: invitations ---------------------------------------------------------------------
@@ -318,6 +326,11 @@ def accept_invitation(invitation: Invitation, user: Any, *, request: HttpRequest
         return _accept(invitation, user, request)
 
 
+def invited_address_has_account(invitation: Invitation) -> bool:
+    """Someone already signs in with the invited address: they accept signed in, with no second account."""
+    return get_user_model().objects.filter(email__iexact=invitation.email).exists()
+
+
 def accept_invitation_as_new_user(
     invitation: Invitation,
     *,
@@ -327,17 +340,30 @@ def accept_invitation_as_new_user(
     password: str,
     request: HttpRequest | None = None,
 ) -> Any:
-    """Create the invited person's account (with the invitation's e-mail) and their membership."""
+    """Create the invited person's account (with the invitation's e-mail) and their membership.
+
+    One person, one account: if the invited address already has an account, AccountExists
+    (a ValidationError) and the person accepts signed in to it. A username taken meanwhile
+    by someone else is a ValidationError on "username", not a server error.
+    """
     user_model = get_user_model()
-    with transaction.atomic():
-        user = user_model.objects.create_user(
-            username=username,
-            email=invitation.email,
-            password=password,
-            first_name=first_name,
-            last_name=last_name,
-        )
-        _accept(invitation, user, request)
+    try:
+        with transaction.atomic():
+            if invited_address_has_account(invitation):
+                raise AccountExists()
+            user = user_model.objects.create_user(
+                username=username,
+                email=invitation.email,
+                password=password,
+                first_name=first_name,
+                last_name=last_name,
+            )
+            _accept(invitation, user, request)
+    except IntegrityError:
+        # Two people choosing the same username at once: the form's check passed for both.
+        raise ValidationError(
+            {"username": ValidationError(_("This username was taken a moment ago: choose another."), code="taken")}
+        ) from None
     return user
 
 

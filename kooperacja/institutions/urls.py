@@ -9,6 +9,8 @@ app_name = "institutions"
 urlpatterns = [
     path("", views.institution_list, name="list"),
     path("new/", views.institution_create, name="create"),
+    # Before the e-mailed link's pattern, which would take "current" for a token.
+    path("invitations/current/", views.current_invitation, name="current_invitation"),
     path("invitations/<str:token>/", views.accept_invitation, name="accept_invitation"),
     path("<uuid:public_id>/", views.institution_detail, name="detail"),
     path("<uuid:public_id>/edit/", views.institution_edit, name="edit"),

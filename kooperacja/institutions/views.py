@@ -7,7 +7,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model, login
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from kooperacja.core.policies import forget_memberships, role_required
@@ -35,6 +36,7 @@ from kooperacja.institutions.policies import (
     can_list_institutions,
     can_manage_institutions,
     can_manage_staff,
+    get_institution_for_edit,
     get_institution_for_staff_management,
     get_institution_for_user,
     grantable_roles,
@@ -93,9 +95,7 @@ def institution_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def institution_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    institution, _may_manage = get_institution_for_user(request.user, public_id)
-    if not can_manage_institutions(request.user):
-        raise PermissionDenied
+    institution = get_institution_for_edit(request.user, public_id)
     if request.method != "POST":
         form = InstitutionForm(instance=institution)
         return render(request, "institutions/form.html", {"form": form, "institution": institution})
@@ -122,13 +122,12 @@ def institution_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @login_required
 def institution_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     institution, may_manage_staff = get_institution_for_user(request.user, public_id)
-    served = institution.serves.select_related("county").order_by("name")
     return render(
         request,
         "institutions/detail.html",
         {
             "institution": institution,
-            "served": served,
+            "served": institution.serves.all(),
             "may_manage_staff": may_manage_staff,
             "may_edit": can_manage_institutions(request.user),
             "staff_count": institution.memberships.active().count(),
@@ -145,9 +144,7 @@ def _staff_page(
 ) -> HttpResponse:
     roles = grantable_roles(request.user)
     staff = institution.memberships.active().for_list()
-    invitations = (
-        Invitation.objects.open().filter(institution=institution).select_related("invited_by").order_by("-created_at")
-    )
+    invitations = Invitation.objects.for_staff_page(institution)
     return render(
         request,
         "institutions/staff.html",
@@ -185,7 +182,11 @@ def invite(request: HttpRequest, public_id: UUID) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("An invitation was sent to %(email)s. The link is valid for %(days)d days.")
+                ngettext(
+                    "An invitation was sent to %(email)s. The link is valid for %(days)d day.",
+                    "An invitation was sent to %(email)s. The link is valid for %(days)d days.",
+                    settings.INVITATION_DAYS,
+                )
                 % {"email": form.cleaned_data["email"], "days": settings.INVITATION_DAYS},
             )
             return redirect("institutions:staff", public_id=institution.public_id)
@@ -194,7 +195,7 @@ def invite(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 def _membership_in(institution: Institution, membership_id: UUID) -> Membership:
     return get_object_or_404(
-        Membership.objects.active().select_related("user", "institution__municipality"),
+        Membership.objects.active().for_staff_change(),
         institution=institution,
         public_id=membership_id,
     )
@@ -270,22 +271,49 @@ def cancel_invitation(request: HttpRequest, public_id: UUID, invitation_id: UUID
 # --- Accepting an invitation ------------------------------------------------------------------
 
 
-def _invitation_gone(request: HttpRequest, status: InvitationStatus | None) -> HttpResponse:
+# The invitation's token, once its link is opened: later pages carry no secret in their
+# address, so it stays out of access logs, browser history and Referer headers.
+INVITATION_SESSION_KEY = "_invitation_token"
+
+
+def _invitation_gone(request: HttpRequest, status: InvitationStatus | None, *, link_lost: bool = False) -> HttpResponse:
     return render(
         request,
         "institutions/invitation_unusable.html",
-        {"status": status},
+        {"status": status, "link_lost": link_lost},
         status=404 if status is None else 410,
     )
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
+@require_safe
 def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """The link from the e-mail: keep its token in the session and go on to an address without it.
+
+    Django's password reset does the same with its INTERNAL_RESET_SESSION_TOKEN.
+    """
     try:
-        invitation = services.find_invitation(token)
+        services.find_invitation(token)
     except services.InvitationNotFound:
         return _invitation_gone(request, None)
     except services.InvitationGone as gone:
+        return _invitation_gone(request, gone.status)
+    request.session[INVITATION_SESSION_KEY] = token
+    return redirect("institutions:current_invitation")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def current_invitation(request: HttpRequest) -> HttpResponse:
+    """The invitation whose link this browser opened: accept it, signed in or with a new account."""
+    token = request.session.get(INVITATION_SESSION_KEY)
+    if not token:
+        return _invitation_gone(request, None, link_lost=True)
+    try:
+        invitation = services.find_invitation(token)
+    except services.InvitationNotFound:
+        del request.session[INVITATION_SESSION_KEY]
+        return _invitation_gone(request, None)
+    except services.InvitationGone as gone:
+        del request.session[INVITATION_SESSION_KEY]
         return _invitation_gone(request, gone.status)
     context: dict[str, Any] = {"invitation": invitation}
     if request.user.is_authenticated:
@@ -304,6 +332,7 @@ def _accept_as_signed_in(request: HttpRequest, invitation: Invitation, context: 
             return _invitation_gone(request, gone.status)
         except ValidationError as refusal:
             return render(request, "institutions/invitation_accept.html", {**context, "refusal": refusal}, status=409)
+        request.session.pop(INVITATION_SESSION_KEY, None)
         messages.success(
             request,
             _("You have joined %(institution)s as: %(role)s.")
@@ -313,11 +342,20 @@ def _accept_as_signed_in(request: HttpRequest, invitation: Invitation, context: 
     return render(request, "institutions/invitation_accept.html", {**context, "confirm": True})
 
 
+def _has_account_page(request: HttpRequest, context: dict[str, Any], *, status: int = 200) -> HttpResponse:
+    # Signing in keeps the session, so the person comes back to this invitation.
+    sign_in_url = reverse("login") + "?" + urlencode({"next": reverse("institutions:current_invitation")})
+    return render(
+        request,
+        "institutions/invitation_accept.html",
+        {**context, "has_account": True, "sign_in_url": sign_in_url},
+        status=status,
+    )
+
+
 def _accept_as_new_user(request: HttpRequest, invitation: Invitation, context: dict[str, Any]) -> HttpResponse:
-    if get_user_model().objects.filter(email__iexact=invitation.email).exists():
-        # The person has an account: they accept it signed in, so no second account is made.
-        context["sign_in_url"] = reverse("login") + "?" + urlencode({"next": request.get_full_path()})
-        return render(request, "institutions/invitation_accept.html", {**context, "has_account": True})
+    if services.invited_address_has_account(invitation):
+        return _has_account_page(request, context)
     if request.method != "POST":
         form = NewAccountForm(email=invitation.email, initial={"username": suggested_username(invitation.email)})
         return render(request, "institutions/invitation_accept.html", {**context, "form": form})
@@ -335,6 +373,12 @@ def _accept_as_new_user(request: HttpRequest, invitation: Invitation, context: d
         )
     except services.InvitationGone as gone:
         return _invitation_gone(request, gone.status)
+    except services.AccountExists:
+        return _has_account_page(request, context, status=409)
+    except ValidationError as refusal:
+        form.add_error(None, refusal)
+        return render(request, "institutions/invitation_accept.html", {**context, "form": form}, status=400)
+    request.session.pop(INVITATION_SESSION_KEY, None)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     messages.success(
         request,

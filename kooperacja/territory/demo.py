@@ -12,6 +12,6 @@ DEMO_TERC = Path(__file__).resolve().parent / "data" / "terc_demo.csv"
 
 def load(log: Callable[[str], None]) -> None:
     """Import the shipped extract through the same service as `import_teryt` (idempotent)."""
-    report = import_terc(decode_terc(DEMO_TERC.read_bytes()))
+    report = import_terc(None, decode_terc(DEMO_TERC.read_bytes()))
     for line in report.lines():
         log(f"TERYT: {line}")

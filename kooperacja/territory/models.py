@@ -6,12 +6,24 @@ Codes follow the TERC register: WOJ (2 digits), WOJ+POW (4), WOJ+POW+GMI+RODZ (7
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+
+
+class VoivodeshipQuerySet(models.QuerySet["Voivodeship"]):
+    def with_counts(self) -> VoivodeshipQuerySet:
+        """Each voivodeship's `county_count` and `gmina_count`."""
+        return self.annotate(
+            county_count=Count("counties", distinct=True),
+            gmina_count=Count("counties__municipalities", distinct=True),
+        )
 
 
 class Voivodeship(models.Model):
     code = models.CharField(_("TERYT code"), max_length=2, unique=True)
     name = models.CharField(_("name"), max_length=100)
+
+    objects = VoivodeshipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("voivodeship")
@@ -22,12 +34,20 @@ class Voivodeship(models.Model):
         return self.name
 
 
+class CountyQuerySet(models.QuerySet["County"]):
+    def with_counts(self) -> CountyQuerySet:
+        """Each county's `gmina_count`."""
+        return self.annotate(gmina_count=Count("municipalities"))
+
+
 class County(models.Model):
     code = models.CharField(_("TERYT code"), max_length=4, unique=True)
     name = models.CharField(_("name"), max_length=100)
     voivodeship = models.ForeignKey(
         Voivodeship, on_delete=models.PROTECT, related_name="counties", verbose_name=_("voivodeship")
     )
+
+    objects = CountyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("county (powiat)")
@@ -47,6 +67,15 @@ class MunicipalityKind(models.TextChoices):
 class MunicipalityQuerySet(models.QuerySet["Municipality"]):
     def with_parents(self) -> MunicipalityQuerySet:
         return self.select_related("county__voivodeship")
+
+    def for_county_page(self, county: County) -> MunicipalityQuerySet:
+        """The county's gminas by code, each with its parts and its `institution_count`."""
+        return (
+            self.filter(county=county)
+            .annotate(institution_count=Count("institutions", distinct=True))
+            .prefetch_related("parts")
+            .order_by("code")
+        )
 
 
 class Municipality(models.Model):

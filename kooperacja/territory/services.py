@@ -14,16 +14,21 @@ import csv
 import datetime
 import io
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
+from django.http import HttpRequest
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
+from kooperacja.core.audit import record
+from kooperacja.core.models import AuditAction
 from kooperacja.territory.models import County, Municipality, MunicipalityPart, Voivodeship
+from kooperacja.territory.policies import can_manage_territory
 
 HEADER = ("WOJ", "POW", "GMI", "RODZ", "NAZWA", "NAZWA_DOD", "STAN_NA")
 GMINA_KINDS = frozenset("123")
@@ -153,7 +158,11 @@ def _digits(value: str, width: int) -> bool:
 def _check_code_column(column: str, value: str, width: int, problems: list[str]) -> None:
     if value and not _digits(value, width):
         problems.append(
-            _("%(column)s must be %(width)d digits, found “%(value)s”")
+            ngettext(
+                "%(column)s must be %(width)d digit, found “%(value)s”",
+                "%(column)s must be %(width)d digits, found “%(value)s”",
+                width,
+            )
             % {"column": column, "width": width, "value": value}
         )
 
@@ -162,7 +171,11 @@ def _parse_row(line: int, cells: list[str]) -> tuple[TercUnit | None, list[str]]
     """A row's unit (its parent not yet resolved for RODZ 8/9) or what is wrong with it."""
     if len(cells) != len(HEADER):
         return None, [
-            _("expected %(expected)d columns separated by “;”, found %(found)d")
+            ngettext(
+                "expected %(expected)d column separated by “;”, found %(found)d",
+                "expected %(expected)d columns separated by “;”, found %(found)d",
+                len(HEADER),
+            )
             % {"expected": len(HEADER), "found": len(cells)}
         ]
     woj, pow_, gmi, rodz, name, _extra, stan_na = (cell.strip() for cell in cells)
@@ -176,7 +189,14 @@ def _parse_row(line: int, cells: list[str]) -> tuple[TercUnit | None, list[str]]
     if not name:
         problems.append(_("the name (NAZWA) is empty"))
     elif len(name) > NAME_MAX_LENGTH:
-        problems.append(_("the name is longer than %(max)d characters") % {"max": NAME_MAX_LENGTH})
+        problems.append(
+            ngettext(
+                "the name is longer than %(max)d character",
+                "the name is longer than %(max)d characters",
+                NAME_MAX_LENGTH,
+            )
+            % {"max": NAME_MAX_LENGTH}
+        )
     if stan_na:
         try:
             datetime.date.fromisoformat(stan_na)
@@ -298,12 +318,16 @@ def parse_terc(text: str, known: KnownUnits | None = None) -> list[TercUnit]:
 
 
 @transaction.atomic
-def import_terc(text: str) -> ImportReport:
+def import_terc(actor: Any, text: str, *, request: HttpRequest | None = None) -> ImportReport:
     """Bring the territory tables in line with a TERC file, all or nothing (DESIGN.md §4).
 
     New codes are added and renamed units updated; units missing from the file stay, since
-    institutions and cases keep pointing at them.
+    institutions and cases keep pointing at them. Only a platform administrator imports;
+    `actor` None is the command line or the demo loader. The audit log gets one change
+    event with the counts of each level.
     """
+    if actor is not None and not can_manage_territory(actor):
+        raise PermissionDenied
     units = parse_terc(text, KnownUnits.from_database())
     report = ImportReport()
     by_level: dict[Level, list[TercUnit]] = {level: [] for level in Level}
@@ -343,6 +367,13 @@ def import_terc(text: str) -> ImportReport:
             code=unit.code, name=unit.name, kind=unit.kind, municipality=gminas[unit.parent_code]
         ),
         lambda unit: {"name": unit.name, "kind": unit.kind, "municipality_id": gminas[unit.parent_code].pk},
+    )
+    record(
+        AuditAction.UPDATE,
+        request=request,
+        actor=actor,
+        object_type="territory.terc",
+        details={"counts": {level.value: asdict(counts) for level, counts in report.counts.items()}},
     )
     return report
 

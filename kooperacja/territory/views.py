@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_http_methods, require_safe
@@ -19,10 +18,7 @@ admin_only = role_required(Role.ADMIN)
 @require_safe
 @admin_only
 def territory_list(request: HttpRequest) -> HttpResponse:
-    voivodeships = Voivodeship.objects.annotate(
-        county_count=Count("counties", distinct=True),
-        gmina_count=Count("counties__municipalities", distinct=True),
-    ).order_by("code")
+    voivodeships = Voivodeship.objects.with_counts().order_by("code")
     return render(request, "territory/list.html", {"voivodeships": voivodeships})
 
 
@@ -30,7 +26,7 @@ def territory_list(request: HttpRequest) -> HttpResponse:
 @admin_only
 def voivodeship_detail(request: HttpRequest, code: str) -> HttpResponse:
     voivodeship = get_object_or_404(Voivodeship, code=code)
-    counties = voivodeship.counties.annotate(gmina_count=Count("municipalities")).order_by("code")
+    counties = voivodeship.counties.with_counts().order_by("code")
     return render(request, "territory/voivodeship.html", {"voivodeship": voivodeship, "counties": counties})
 
 
@@ -38,12 +34,7 @@ def voivodeship_detail(request: HttpRequest, code: str) -> HttpResponse:
 @admin_only
 def county_detail(request: HttpRequest, code: str) -> HttpResponse:
     county = get_object_or_404(County.objects.select_related("voivodeship"), code=code)
-    gminas = (
-        Municipality.objects.filter(county=county)
-        .annotate(institution_count=Count("institutions", distinct=True))
-        .prefetch_related("parts")
-        .order_by("code")
-    )
+    gminas = Municipality.objects.for_county_page(county)
     return render(request, "territory/county.html", {"county": county, "gminas": gminas})
 
 
@@ -56,7 +47,7 @@ def import_register(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "territory/import.html", {"form": form}, status=400)
     try:
-        report = import_terc(decode_terc(form.cleaned_data["file"].read()))
+        report = import_terc(request.user, decode_terc(form.cleaned_data["file"].read()), request=request)
     except TercFileRejected as rejected:
         return render(
             request,

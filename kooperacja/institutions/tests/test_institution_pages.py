@@ -5,10 +5,13 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.urls import reverse
 
 from kooperacja.core.roles import Role
 from kooperacja.institutions.models import Institution, InstitutionKind
+from kooperacja.institutions.policies import get_institution_for_edit
 from kooperacja.institutions.tests.conftest import polish
 from kooperacja.territory.models import Municipality, Voivodeship
 
@@ -276,6 +279,16 @@ def test_it_forbids_editing_to_a_member_and_hides_other_institutions(client, log
     assert gops_mirzec.phone != "0"
 
 
+def test_it_gives_the_institution_to_edit_only_to_the_administrator(persona, gops_mirzec, gops_oksa):
+    assert get_institution_for_edit(persona("admin"), gops_mirzec.public_id) == gops_mirzec
+    with pytest.raises(PermissionDenied):
+        get_institution_for_edit(persona("lider.mirzec"), gops_mirzec.public_id)
+    with pytest.raises(Http404):
+        get_institution_for_edit(persona("lider.mirzec"), gops_oksa.public_id)
+    with pytest.raises(Http404):
+        get_institution_for_edit(persona("admin"), uuid.uuid4())
+
+
 def test_it_answers_not_found_for_an_unknown_institution(client, login_as):
     login_as("admin")
 
@@ -316,3 +329,22 @@ def test_it_refuses_posting_to_the_detail_page(client, login_as, gops_mirzec):
     login_as("admin")
 
     assert client.post(reverse("institutions:detail", args=[gops_mirzec.public_id])).status_code == 405
+
+
+@pytest.mark.parametrize("served", [1, 40])
+def test_it_needs_as_many_queries_for_an_institution_serving_many_gminas_as_few(
+    client, login_as, gops_mirzec, django_assert_max_num_queries, served
+):
+    county = gops_mirzec.county
+    gminas = [
+        Municipality.objects.create(code=f"2611{n + 50:02d}2", name=f"Gmina {n}", kind="2", county=county)
+        for n in range(served)
+    ]
+    gops_mirzec.serves.set(gminas)
+    login_as("lider.mirzec")
+
+    # Session, user, two-factor devices, memberships and the shell's own queries come first.
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("institutions:detail", args=[gops_mirzec.public_id]))
+
+    assert len(response.context["served"]) == served

@@ -429,3 +429,20 @@ def test_it_leaves_platform_wide_roles_to_the_administrator(client, login_as, go
     assert polish("Only the platform administrator can change or end this role.") in revoked.content.decode()
     analyst.refresh_from_db()
     assert analyst.revoked_at is None
+
+
+@pytest.mark.parametrize(("days", "said"), [(1, "1 dzień"), (3, "3 dni")])
+def test_it_says_in_polish_how_many_days_the_link_works(
+    client, login_as, gops_mirzec, mailoutbox, settings, days, said
+):
+    settings.INVITATION_DAYS = days
+    login_as("lider.mirzec")
+
+    response = client.post(
+        staff_url(gops_mirzec, "institutions:invite"),
+        {"email": "nowa.osoba@test.example", "role": Role.SOCIAL_WORKER},
+        follow=True,
+        headers={"accept-language": "pl"},
+    )
+
+    assert f"Link jest ważny przez {said}." in response.content.decode()

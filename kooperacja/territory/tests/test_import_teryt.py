@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from kooperacja.core.models import AuditAction, AuditEvent
 from kooperacja.territory.management.commands.import_teryt import Command
 from kooperacja.territory.models import County, Municipality, MunicipalityPart, Voivodeship
 from kooperacja.territory.tests.conftest import TEST_VOIVODESHIP, terc, territory_snapshot
@@ -130,6 +131,7 @@ def test_it_lets_a_partial_file_name_parents_already_in_the_database(write_terc)
         ("9A;01;04;2;Litera;gmina wiejska;2024-01-01", "WOJ must be 2 digits"),
         ("90;1;04;2;Krótki kod;gmina wiejska;2024-01-01", "POW must be 2 digits"),
         ("90;01;004;2;Długi kod;gmina wiejska;2024-01-01", "GMI must be 2 digits"),
+        ("90;01;04;22;Długi rodzaj;gmina wiejska;2024-01-01", "RODZ must be 1 digit, found “22”"),
         ("90;01;04;7;Nieznany rodzaj;gmina;2024-01-01", "unknown RODZ “7”"),
         ("90;01;04;;Bez rodzaju;gmina;2024-01-01", "needs WOJ, POW, GMI and RODZ"),
         ("90;01;04;2;;gmina wiejska;2024-01-01", "the name (NAZWA) is empty"),
@@ -199,3 +201,11 @@ def test_it_exits_with_a_non_zero_code_when_it_refuses(write_terc, capsys):
 
     assert exit_.value.code != 0
     assert "line 2: its voivodeship 90" in capsys.readouterr().err
+
+
+def test_it_records_the_import_in_the_audit_log_without_an_actor(write_terc):
+    run(write_terc(terc(*TEST_VOIVODESHIP)))
+
+    event = AuditEvent.objects.filter(action=AuditAction.UPDATE, object_type="territory.terc").latest("id")
+    assert (event.actor, event.actor_label) == (None, "")
+    assert event.details["counts"]["voivodeship"] == {"added": 1, "changed": 0, "unchanged": 0}

@@ -107,7 +107,7 @@ def test_it_leaves_the_database_unchanged_when_it_refuses_a_file(case):
     before = territory_snapshot()
 
     with pytest.raises(TercFileRejected):
-        import_terc(text)
+        import_terc(None, text)
 
     assert territory_snapshot() == before
 
@@ -118,10 +118,10 @@ def test_it_leaves_the_database_unchanged_when_it_refuses_a_file(case):
 def test_it_imports_a_valid_file_and_changes_nothing_the_second_time(rows):
     with transaction.atomic():
         text = terc(*rows)
-        first = import_terc(text)
+        first = import_terc(None, text)
         after_first = territory_snapshot()
 
-        second = import_terc(text)
+        second = import_terc(None, text)
 
         assert first.added == len(rows)
         assert (second.added, second.changed) == (0, 0)

@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from kooperacja.core.models import AuditAction, AuditEvent
 from kooperacja.territory.models import County, Municipality, MunicipalityPart, Voivodeship
 from kooperacja.territory.tests.conftest import TEST_VOIVODESHIP, terc, territory_snapshot
 
@@ -96,6 +97,26 @@ def test_it_imports_an_uploaded_register_and_shows_the_summary(client, login_as)
     report = response.context["report"]
     assert (report.added, report.changed) == (len(TEST_VOIVODESHIP), 0)
     assert Municipality.objects.filter(code="9001022").exists()
+
+
+def test_it_records_who_imported_the_register_and_what_changed(client, login_as):
+    admin = login_as("admin")
+
+    client.post(reverse("territory:import"), {"file": upload(terc(*TEST_VOIVODESHIP))})
+
+    event = AuditEvent.objects.filter(action=AuditAction.UPDATE, object_type="territory.terc").latest("id")
+    assert event.actor == admin
+    assert event.details["counts"]["gmina"] == {"added": 3, "changed": 0, "unchanged": 0}
+    assert event.details["counts"]["part"]["added"] == 2
+
+
+def test_it_records_nothing_when_a_bad_register_is_refused(client, login_as):
+    login_as("admin")
+    before = AuditEvent.objects.filter(object_type="territory.terc").count()
+
+    client.post(reverse("territory:import"), {"file": upload(terc("90;01;09;6;Zły rodzaj;gmina;2024-01-01"))})
+
+    assert AuditEvent.objects.filter(object_type="territory.terc").count() == before
 
 
 def test_it_reads_an_uploaded_register_with_a_byte_order_mark(client, login_as):

@@ -28,7 +28,8 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(_("Cannot read %(path)s: %(error)s") % {"path": path, "error": error}) from None
         try:
-            report = import_terc(decode_terc(data))
+            # No signed-in person: the audit event names no actor.
+            report = import_terc(None, decode_terc(data))
         except TercFileRejected as rejected:
             for problem in rejected.problems:
                 self.stderr.write(str(problem))
