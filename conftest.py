@@ -19,9 +19,7 @@ from hypothesis import settings as hypothesis_settings
 
 # CI runs property tests with fewer examples and no deadline (a shared 2-core machine);
 # HYPOTHESIS_PROFILE=dev gives the thorough default locally.
-hypothesis_settings.register_profile(
-    "ci", max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+hypothesis_settings.register_profile("ci", max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 hypothesis_settings.register_profile("dev", deadline=None)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
