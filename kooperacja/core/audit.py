@@ -43,9 +43,11 @@ def record(
     municipality_code: str = "",
     reason: str = "",
     details: dict[str, Any] | None = None,
+    actor_from_request: bool = True,
 ) -> AuditEvent:
-    """Append one audit event. The actor defaults to the request's user."""
-    if actor is None and request is not None and request.user.is_authenticated:
+    """Append one audit event. The actor defaults to the request's user, unless
+    actor_from_request is off (a failed sign-in is not done by whoever is signed in)."""
+    if actor is None and actor_from_request and request is not None and request.user.is_authenticated:
         actor = request.user
     if obj is not None:
         object_type = object_type or obj._meta.label_lower

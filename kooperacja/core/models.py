@@ -5,10 +5,12 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.apps import apps
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class NotificationMode(models.TextChoices):
@@ -74,7 +76,7 @@ class Notification(models.Model):
 class AuditAction(models.TextChoices):
     VIEW = "view", _("viewed")
     LIST = "list", _("listed")
-    CREATE = "create", _("created")
+    CREATE = "create", pgettext_lazy("audit action", "created")
     UPDATE = "update", _("changed")
     DELETE = "delete", _("deleted")
     EXPORT = "export", _("exported")
@@ -138,3 +140,11 @@ class AuditEvent(models.Model):
         if self.pk is not None and not self._state.adding:
             raise RuntimeError("audit events are append-only")
         super().save(*args, **kwargs)
+
+    @property
+    def object_type_label(self) -> str:
+        """The object type in the reader's words ("członkostwo"), or as recorded when unknown."""
+        try:
+            return str(apps.get_model(self.object_type)._meta.verbose_name)
+        except (LookupError, ValueError):
+            return self.object_type

@@ -30,13 +30,15 @@ ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
 
 
 def memberships(user: Any) -> list[Membership]:
-    """The user's active memberships with their institutions, read once per request."""
+    """The user's active memberships in active institutions, read once per request.
+
+    An institution that stopped working (is_active off) gives its staff no rights any more."""
     if not getattr(user, "is_authenticated", False):
         return []
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is None:
         cached = list(
-            user.memberships.filter(revoked_at__isnull=True)
+            user.memberships.filter(revoked_at__isnull=True, institution__is_active=True)
             .select_related("institution__municipality", "institution__county", "institution__voivodeship")
             .order_by("institution__name", "role")
         )

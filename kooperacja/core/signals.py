@@ -26,7 +26,16 @@ def audit_login_failed(
     details: dict[str, Any] = {"username": username}
     if request is not None and getattr(request, "axes_locked_out", False):
         details["locked_out"] = True
-    audit.record(AuditAction.LOGIN_FAILED, request=request, actor=None, details=details)
+    # The object is the account someone tried to enter; who tried is unknown, even when the
+    # browser is still signed in as someone else.
+    audit.record(
+        AuditAction.LOGIN_FAILED,
+        request=request,
+        actor_from_request=False,
+        object_type="core.user",
+        object_id=username[:64],
+        details=details,
+    )
 
 
 @receiver(user_logged_out, dispatch_uid="kooperacja.audit_logout")

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.template import loader
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -88,6 +88,15 @@ class PasswordConfirmForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError(_("The password is not correct."), code="password_incorrect")
         return password
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form with a plain message: its own names the fields in the wrong case."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("The user name or the password is wrong. Both are case-sensitive."),
+    }
 
 
 class UnlockForm(forms.Form):

@@ -26,8 +26,10 @@ class AuditFilterForm(forms.Form):
         return data
 
     def filter(self, events: QuerySet[AuditEvent]) -> QuerySet[AuditEvent]:
-        """Narrow the events to the valid filters; an invalid form leaves them unfiltered."""
-        if not self.is_valid():
+        """Narrow the events to the filters; invalid filters show nothing rather than everything."""
+        if self.is_bound and not self.is_valid():
+            return events.none()
+        if not self.is_bound:
             return events
         data = self.cleaned_data
         zone = timezone.get_current_timezone()
@@ -40,7 +42,7 @@ class AuditFilterForm(forms.Form):
         if data["action"]:
             events = events.filter(action=data["action"])
         if data["actor"]:
-            events = events.filter(actor_label__iexact=data["actor"].strip())
+            events = events.filter(actor_label__istartswith=data["actor"].strip())
         if data["object_type"]:
             events = events.filter(object_type=data["object_type"].strip())
         return events

@@ -69,7 +69,7 @@ def test_it_refuses_a_wrong_password_in_polish_and_audits_it_without_the_passwor
     make_user()
     response = sign_in(client, "anna.nowak", "Zle-haslo-zupelnie")
     assert response.status_code == 200
-    assert "Wprowadź poprawne wartości pól" in response.content.decode()
+    assert "Nazwa użytkownika lub hasło są nieprawidłowe." in response.content.decode()
     assert signed_in_user_id(client) is None
     event = AuditEvent.objects.get(action=AuditAction.LOGIN_FAILED)
     assert event.details == {"username": "anna.nowak"}
@@ -404,3 +404,13 @@ def test_it_refuses_a_debug_value_that_is_not_a_boolean(tmp_path):
     assert result.returncode != 0
     assert "DEBUG" in result.stderr
     assert "'maybe'" in result.stderr
+
+
+def test_it_records_a_failed_sign_in_against_the_account_tried_not_the_signed_in_user(client):
+    signed_in = make_user("zalogowana")
+    target = make_user("atakowany")
+    client.force_login(signed_in)
+    client.post("/accounts/login/", {"username": target.username, "password": "zle-haslo-123"})
+    event = AuditEvent.objects.filter(action=AuditAction.LOGIN_FAILED).latest("at")
+    assert event.actor is None and event.actor_label == ""
+    assert (event.object_type, event.object_id) == ("core.user", "atakowany")

@@ -60,3 +60,14 @@ def test_it_keeps_its_query_count_flat(client, login_as, django_assert_max_num_q
         notify(worker, kind="test", title=f"Powiadomienie {number}", url="/home/")
     with django_assert_max_num_queries(10):
         assert client.get("/home/").status_code == 200
+
+
+def test_it_takes_every_right_away_when_the_institution_stops_working(client, login_as):
+    officer = login_as("policja.mirzec")
+    institution = officer.memberships.get().institution
+    institution.is_active = False
+    institution.save()
+    body = client.get("/home/").content.decode()
+    assert 'id="home-referrals"' not in body
+    assert "Nie należysz teraz do żadnej działającej instytucji" in body
+    assert client.get(f"/institutions/{institution.public_id}/").status_code == 404

@@ -28,6 +28,7 @@ from kooperacja.core.forms.accounts import (
     PasswordConfirmForm,
     QueuedPasswordResetForm,
     SecondFactorForm,
+    SignInForm,
     TotpConfirmForm,
     TwoFactorResetForm,
     UnlockForm,
@@ -57,6 +58,7 @@ class SignInView(auth_views.LoginView):
 
     template_name = "registration/login.html"
     http_method_names = FORM_METHODS
+    authentication_form = SignInForm
 
     def get_success_url(self) -> str:
         url = super().get_success_url()

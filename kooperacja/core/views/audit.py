@@ -34,7 +34,10 @@ def audit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "core/audit/list.html", {"form": form, "page": page, "query": query.urlencode()})
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    return render(
+        request, "core/audit/list.html", {"form": form, "page": page, "query": query.urlencode()}, status=status
+    )
 
 
 @require_safe
