@@ -6,6 +6,8 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 CONSTRAINTS := requirements/constraints.txt
 PYTEST_ARGS ?=
+# Where `make run` serves; e-mailed links follow it unless SITE_URL is set.
+ADDRPORT ?= 127.0.0.1:8000
 
 .PHONY: run test test-fast test-postgres lint typecheck check-system translations demo-reset clean
 
@@ -15,10 +17,12 @@ $(PY):
 	$(PIP) install --quiet --upgrade pip
 
 $(VENV)/.base-installed: requirements/base.in $(CONSTRAINTS) | $(PY)
+	@echo "Installing the pinned dependencies into $(VENV) (about a minute the first time)…"
 	$(PIP) install --quiet -r requirements/base.in -c $(CONSTRAINTS)
 	touch $@
 
 $(VENV)/.dev-installed: requirements/dev.in requirements/base.in $(CONSTRAINTS) | $(PY)
+	@echo "Installing the pinned dependencies and test tools into $(VENV) (a minute or two the first time)…"
 	$(PIP) install --quiet -r requirements/dev.in -c $(CONSTRAINTS)
 	touch $(VENV)/.base-installed $@
 
@@ -27,13 +31,14 @@ check-system:
 
 # The demo runs in development mode; tests set their own environment (kooperacja/testing.py).
 run typecheck translations: export DEBUG ?= 1
+run: export SITE_URL ?= http://$(ADDRPORT)
 run: $(VENV)/.base-installed
 	@$(MAKE) --no-print-directory check-system SYSTEM_CHECK_ARGS=
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_demo --if-empty
 	$(PY) manage.py collectstatic --no-input --verbosity 0
 	@$(PY) manage.py demo_logins
-	$(PY) manage.py serve_with_worker
+	$(PY) manage.py serve_with_worker --addrport $(ADDRPORT)
 
 test: $(VENV)/.dev-installed
 	@$(MAKE) --no-print-directory check-system SYSTEM_CHECK_ARGS=--browser

@@ -2,8 +2,12 @@
 
 Personal tokens: any signed-in user. API clients of an institution: its managers (and
 platform administrators); another institution's manager gets 404, a member without the
-manager role 403. A token's secret is shown once, on the answer to the form that issued it.
-Bad input answers 400 with the form's errors.
+manager role 403. Bad input answers 400 with the form's errors.
+
+A token's secret is shown once, after POST-redirect-GET: the form's answer redirects to the
+page, and the page's next GET takes the secret out of the session and shows it. Reloading
+then shows no secret and issues nothing. In the session (stored in the database) the secret
+rests sealed with FIELD_ENCRYPTION_KEY, and only until that next GET.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from kooperacja.api.forms import ApiClientForm, TokenForm
+from kooperacja.core.crypto import SealBroken, seal, unseal
 from kooperacja.institutions.models import ApiClient, ApiToken, ApiTokenQuerySet, Institution
 from kooperacja.institutions.policies import get_institution_for_staff_management
 from kooperacja.institutions.tokens import (
@@ -54,6 +59,32 @@ def _posted(request: HttpRequest) -> Any:
     return request.POST if request.method == "POST" else None
 
 
+def _secret_key(request: HttpRequest) -> str:
+    # One slot per page, so a secret issued on one client's page is never shown on another's.
+    return f"api_access:new_secret:{request.path}"
+
+
+def _keep_secret_for_display(request: HttpRequest, token: ApiToken, secret: str) -> None:
+    request.session[_secret_key(request)] = seal({"token": str(token.public_id), "secret": secret})
+
+
+def _take_secret(request: HttpRequest) -> tuple[str, str] | None:
+    """The (token public id, secret) waiting to be shown on this page, removed from the session.
+
+    Only a GET takes it: a HEAD (a link checker, a prefetch) must not spend the one display.
+    """
+    if request.method != "GET":
+        return None
+    sealed = request.session.pop(_secret_key(request), None)
+    if not sealed:
+        return None
+    try:
+        kept = unseal(sealed)
+    except SealBroken:
+        return None  # sealed with a key rotated since: the secret is lost, as if already shown
+    return str(kept["token"]), str(kept["secret"])
+
+
 def _token_form_page(
     request: HttpRequest,
     template: str,
@@ -62,13 +93,13 @@ def _token_form_page(
     listing: ApiTokenQuerySet,
     issue: Callable[..., tuple[ApiToken, str]],
 ) -> HttpResponse:
-    """A list of tokens with the form that issues one: 400 with the errors on bad input, and the
-    new secret shown once, on an answer no browser or proxy keeps."""
+    """A list of tokens with the form that issues one: 400 with the errors on bad input; a new
+    token redirects to the page, whose next GET shows the secret once, on an answer no browser
+    or proxy keeps."""
     form = TokenForm(_posted(request))
-    new_token, new_secret = None, None
     if form.is_bound and form.is_valid():
         try:
-            new_token, new_secret = issue(
+            token, secret = issue(
                 name=form.cleaned_data["name"],
                 scope=form.cleaned_data["scope"],
                 days=form.cleaned_data["days"],
@@ -77,11 +108,20 @@ def _token_form_page(
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            form = TokenForm()
+            _keep_secret_for_display(request, token, secret)
+            return redirect(request.path)
+    rows = _rows(listing)
+    new_token, new_secret = None, None
+    waiting = _take_secret(request)
+    if waiting is not None:
+        token_id, new_secret = waiting
+        new_token = next((row["token"] for row in rows if str(row["token"].public_id) == token_id), None)
+        if new_token is None:
+            new_secret = None  # the token is no longer listed here: nothing to show the secret for
     response = render(
         request,
         template,
-        {**context, "form": form, "rows": _rows(listing), "new_secret": new_secret, "new_token": new_token},
+        {**context, "form": form, "rows": rows, "new_secret": new_secret, "new_token": new_token},
         status=400 if form.is_bound and form.errors else 200,
     )
     if new_secret:

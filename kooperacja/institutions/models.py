@@ -5,14 +5,16 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.db.models import Count, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from kooperacja.core.roles import Role
+from kooperacja.institutions.validators import validate_krs, validate_phone, validate_postal_code, validate_regon
 from kooperacja.territory.models import County, Municipality, Voivodeship
 
 
@@ -66,6 +68,16 @@ KIND_SECTORS: dict[str, tuple[str, ...]] = {
 }
 # Kinds whose sector is free: an NGO may run housing, sport or health work.
 FREE_SECTOR_KINDS = frozenset({InstitutionKind.NGO, InstitutionKind.OTHER})
+# The roles staff of each kind of institution work in (DESIGN.md §1); every partner
+# institution (school, police post, PUP, NGO…) has its partner staff and its manager. The
+# platform operator, of kind "other", also holds the administrators.
+PARTNER_ROLES: tuple[str, ...] = (Role.PARTNER_STAFF, Role.MANAGER)
+KIND_ROLES: dict[str, tuple[str, ...]] = {
+    InstitutionKind.GOPS: (Role.SOCIAL_WORKER, Role.FAMILY_ASSISTANT, Role.MANAGER),
+    InstitutionKind.PCPR: (Role.SOCIAL_WORKER, Role.FAMILY_ASSISTANT, Role.MANAGER, Role.ANIMATOR),
+    InstitutionKind.ROPS: (Role.REGIONAL_ANALYST, Role.MANAGER),
+    InstitutionKind.OTHER: (*PARTNER_ROLES, Role.ADMIN),
+}
 # A GOPS is a gmina's centre; a PCPR and a PUP are a powiat's.
 KINDS_NEEDING_GMINA = frozenset({InstitutionKind.GOPS})
 KINDS_NEEDING_COUNTY = frozenset({InstitutionKind.PCPR, InstitutionKind.PUP})
@@ -92,8 +104,16 @@ EDITABLE_FIELDS = (
 )
 
 
+DUPLICATE_NAME = "duplicate_name"
+
+
 def default_sector(kind: str) -> str:
     return KIND_SECTORS.get(kind, (Sector.OTHER,))[0]
+
+
+def kind_roles(kind: str) -> tuple[str, ...]:
+    """The roles staff of an institution of this kind may have."""
+    return KIND_ROLES.get(kind, PARTNER_ROLES)
 
 
 class InstitutionQuerySet(models.QuerySet["Institution"]):
@@ -140,13 +160,13 @@ class Institution(models.Model):
     )
     serves = models.ManyToManyField(Municipality, blank=True, related_name="served_by", verbose_name=_("gminas served"))
     street = models.CharField(_("street and number"), max_length=200, blank=True)
-    postal_code = models.CharField(_("postal code"), max_length=6, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=6, blank=True, validators=[validate_postal_code])
     locality = models.CharField(_("locality"), max_length=100, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True, validators=[validate_phone])
     website = models.URLField(_("website"), blank=True)
-    regon = models.CharField(_("REGON"), max_length=14, blank=True)
-    krs = models.CharField(_("KRS"), max_length=10, blank=True)
+    regon = models.CharField(_("REGON"), max_length=14, blank=True, validators=[validate_regon])
+    krs = models.CharField(_("KRS"), max_length=10, blank=True, validators=[validate_krs])
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     version = models.PositiveIntegerField(_("version"), default=1)
@@ -158,9 +178,69 @@ class Institution(models.Model):
         verbose_name_plural = _("institutions")
         ordering = ["name"]
         indexes = [models.Index(fields=["municipality", "kind"]), models.Index(fields=["county", "kind"])]
+        # One institution, one entry: a REGON names one entity, and a name is unique where the
+        # institution works (its gmina; a powiat institution's county; a ROPS's voivodeship).
+        constraints = [
+            models.UniqueConstraint(
+                fields=["regon"],
+                condition=~Q(regon=""),
+                name="institution_unique_regon",
+                # "unique" on a single field: validation reports it on the REGON field.
+                violation_error_code="unique",
+                violation_error_message=_(
+                    "Another institution on the platform already has this REGON number. Check the number, "
+                    "or find that institution on the list instead of adding it again."
+                ),
+            ),
+            models.UniqueConstraint(
+                Lower("name"),
+                "municipality",
+                condition=Q(municipality__isnull=False),
+                name="institution_unique_name_in_gmina",
+                violation_error_code=DUPLICATE_NAME,
+                violation_error_message=_(
+                    "An institution with this name already exists in this gmina. Find it on the list "
+                    "instead of adding it again, or give the full name that tells them apart."
+                ),
+            ),
+            models.UniqueConstraint(
+                Lower("name"),
+                "county",
+                condition=Q(municipality__isnull=True, county__isnull=False),
+                name="institution_unique_name_in_county",
+                violation_error_code=DUPLICATE_NAME,
+                violation_error_message=_(
+                    "An institution with this name already exists in this county. Find it on the list "
+                    "instead of adding it again, or give the full name that tells them apart."
+                ),
+            ),
+            models.UniqueConstraint(
+                Lower("name"),
+                "voivodeship",
+                condition=Q(municipality__isnull=True, county__isnull=True),
+                name="institution_unique_name_in_voivodeship",
+                violation_error_code=DUPLICATE_NAME,
+                violation_error_message=_(
+                    "An institution with this name already exists in this voivodeship. Find it on the list "
+                    "instead of adding it again, or give the full name that tells them apart."
+                ),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def validate_constraints(self, exclude: set[str] | None = None) -> None:
+        """The constraints' checks, with a duplicate name reported on the name field, where the user looks."""
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict({})
+            general = errors.pop(NON_FIELD_ERRORS, [])
+            for item in general:
+                key = "name" if getattr(item, "code", None) == DUPLICATE_NAME else NON_FIELD_ERRORS
+                errors.setdefault(key, []).append(item)
+            raise ValidationError(errors) from None
 
     def clean(self) -> None:
         """The rules of an institution's kind and territory, for the form and the services alike.
@@ -171,6 +251,8 @@ class Institution(models.Model):
         without its county.
         """
         errors: dict[str, ValidationError] = {}
+        # "GOPS  Mirzec" and "GOPS Mirzec" are one name; the uniqueness checks compare them alike.
+        self.name = " ".join(self.name.split())
         if self.kind:
             self.sector = self.sector or default_sector(self.kind)
             allowed = KIND_SECTORS.get(self.kind)

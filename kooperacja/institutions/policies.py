@@ -16,16 +16,10 @@ from django.http import Http404
 
 from kooperacja.core.policies import institution_ids_with_role, is_platform_admin, memberships
 from kooperacja.core.roles import Role
-from kooperacja.institutions.models import Institution
+from kooperacja.institutions.models import Institution, Membership, kind_roles
 
-# Roles a manager may give: the platform-wide roles (admin, regional analyst) stay with admins.
-MANAGER_GRANTABLE_ROLES = (
-    Role.SOCIAL_WORKER,
-    Role.FAMILY_ASSISTANT,
-    Role.MANAGER,
-    Role.PARTNER_STAFF,
-    Role.ANIMATOR,
-)
+# Roles only a platform administrator gives, changes or ends: they reach beyond one institution.
+PLATFORM_ROLES = frozenset({Role.ADMIN, Role.REGIONAL_ANALYST})
 
 
 def can_list_institutions(user: Any) -> bool:
@@ -82,7 +76,29 @@ def get_institution_for_edit(user: Any, public_id: UUID) -> Institution:
     return institution
 
 
-def grantable_roles(user: Any) -> list[tuple[str, str]]:
-    """The roles the user may give to staff, as form choices."""
-    allowed = list(Role) if is_platform_admin(user) else MANAGER_GRANTABLE_ROLES
+def grantable_roles(user: Any, institution: Institution) -> list[tuple[str, str]]:
+    """The roles the user may give staff of this institution, as form choices.
+
+    The institution's kind fixes its roles (a GOPS has no partner staff, a school no social
+    workers); of those, a manager gives all but the platform-wide ones (regional analyst,
+    administrator), which only a platform administrator gives — the administrator role only
+    in the platform operator's institution (kind "other").
+    """
+    allowed = set(kind_roles(institution.kind))
+    if not is_platform_admin(user):
+        allowed -= PLATFORM_ROLES
     return [(role.value, str(role.label)) for role in Role if role in allowed]
+
+
+def grantable_roles_anywhere(user: Any) -> list[tuple[str, str]]:
+    """The roles the user could give in some institution: all for an administrator, else all but
+    the platform-wide ones (for a form that does not yet know its institution)."""
+    return [(role.value, str(role.label)) for role in Role if is_platform_admin(user) or role not in PLATFORM_ROLES]
+
+
+def can_manage_membership(user: Any, membership: Membership) -> bool:
+    """Whether the user may change or end this membership: a manager of its institution, unless
+    its role is platform-wide (regional analyst, administrator), which is the administrators'."""
+    if not can_manage_staff(user, membership.institution):
+        return False
+    return is_platform_admin(user) or membership.role not in PLATFORM_ROLES

@@ -28,8 +28,20 @@ from kooperacja.core.email import absolute_url, send_templated_email
 from kooperacja.core.models import AuditAction
 from kooperacja.core.policies import forget_memberships, is_platform_admin
 from kooperacja.core.roles import Role
-from kooperacja.institutions.models import EDITABLE_FIELDS, Institution, Invitation, InvitationStatus, Membership
-from kooperacja.institutions.policies import can_manage_institutions, can_manage_staff, grantable_roles
+from kooperacja.institutions.models import (
+    EDITABLE_FIELDS,
+    Institution,
+    Invitation,
+    InvitationStatus,
+    Membership,
+    kind_roles,
+)
+from kooperacja.institutions.policies import (
+    can_manage_institutions,
+    can_manage_membership,
+    can_manage_staff,
+    grantable_roles,
+)
 from kooperacja.territory.models import Municipality
 
 INVITATION_LANGUAGE = "pl"
@@ -197,14 +209,26 @@ def _require_staff_manager(actor: Any, institution: Institution) -> None:
         raise PermissionDenied
 
 
-def _require_grantable(actor: Any, role: str) -> None:
-    if role not in dict(grantable_roles(actor)):
-        raise ValidationError(_("You cannot give this role."), code="role_not_grantable")
+def _require_grantable(actor: Any, institution: Institution, role: str) -> None:
+    """The role must be one of the institution's kind, and not a platform-wide one given by a non-administrator."""
+    if role in dict(grantable_roles(actor, institution)):
+        return
+    if role in kind_roles(institution.kind):
+        # A role of this kind that only the platform administrator gives (regional analyst, administrator).
+        raise PermissionDenied
+    raise ValidationError(
+        _("Staff of this kind of institution (%(kind)s) cannot have this role. Choose one of: %(roles)s.")
+        % {
+            "kind": institution.get_kind_display(),
+            "roles": ", ".join(label for _value, label in grantable_roles(actor, institution)),
+        },
+        code="role_not_of_kind",
+    )
 
 
 def _require_manageable(actor: Any, membership: Membership) -> None:
     """Platform-wide roles (administrator, regional analyst) are changed by administrators only."""
-    if membership.role not in dict(grantable_roles(actor)):
+    if not can_manage_membership(actor, membership):
         raise ValidationError(
             _("Only the platform administrator can change or end this role."), code="role_not_manageable"
         )
@@ -224,7 +248,7 @@ def invite_staff(
     settings.INVITATION_DAYS. Returns the invitation and the token (for the e-mail only).
     """
     _require_staff_manager(actor, institution)
-    _require_grantable(actor, role)
+    _require_grantable(actor, institution, role)
     email = email.strip()
     if _active_membership_exists(institution, role, email__iexact=email):
         raise ValidationError(
@@ -393,7 +417,7 @@ def change_role(actor: Any, membership: Membership, role: str, *, request: HttpR
     """Give a member of staff another role: the old membership ends, a new one starts (history kept)."""
     _require_staff_manager(actor, membership.institution)
     _require_manageable(actor, membership)
-    _require_grantable(actor, role)
+    _require_grantable(actor, membership.institution, role)
     if membership.revoked_at is not None:
         raise ValidationError(_("This membership has already ended."), code="membership_revoked")
     if membership.role == role:

@@ -29,7 +29,7 @@ from kooperacja.core.models import AuditAction
 from kooperacja.core.policies import institution_ids_with_role, is_platform_admin
 from kooperacja.core.roles import Role
 from kooperacja.institutions.models import ApiClient, ApiToken, ApiTokenQuerySet, Institution, TokenScope
-from kooperacja.institutions.policies import can_manage_staff, grantable_roles
+from kooperacja.institutions.policies import can_manage_staff, grantable_roles, grantable_roles_anywhere
 
 SECRET_PREFIX = "kop_"  # noqa: S105 (a public marker that makes leaked tokens recognisable, not a secret)
 # 30 random bytes are exactly 40 url-safe base64 characters, with no padding.
@@ -42,12 +42,14 @@ MAX_TOKEN_DAYS = 365
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
-def client_roles(actor: Any) -> list[tuple[str, str]]:
+def client_roles(actor: Any, institution: Institution | None = None) -> list[tuple[str, str]]:
     """The roles an API client may act in: those the actor could give a person, never administrator.
 
     A client is staff that never leaves, so it gets no more power than its creator could grant.
+    With an institution, the roles of its kind; without one, those the actor could give anywhere.
     """
-    return [(value, label) for value, label in grantable_roles(actor) if value != Role.ADMIN]
+    grantable = grantable_roles(actor, institution) if institution is not None else grantable_roles_anywhere(actor)
+    return [(value, label) for value, label in grantable if value != Role.ADMIN]
 
 
 def client_label(client: ApiClient) -> str:

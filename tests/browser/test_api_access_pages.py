@@ -53,6 +53,8 @@ def test_it_fits_the_tokens_page_with_a_token_into_a_phone_screen(
     page = visit(TOKENS)
 
     expect(page.get_by_role("table")).to_contain_text("Arkusz kalkulacyjny")
+    # The link names its token for a screen reader without hidden text that could widen the page.
+    expect(page.get_by_role("link", name="Unieważnij „Arkusz kalkulacyjny z długą nazwą programu”")).to_be_visible()
     assert _overflow(page) <= 0, f"the page is {_overflow(page)}px wider than a 360 px screen"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
@@ -63,24 +64,82 @@ def test_it_answers_head_like_get(client, worker, manager, gops):
     assert client.head(_clients_url(gops)).status_code == 200
 
 
-def test_it_shows_the_secret_once_after_creating_a_token(client, worker):
+def _stored_anywhere(text: str) -> list[str]:
+    """The database tables (sessions and audit log included) holding `text` in any column."""
+    found = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608 (names from introspection)
+            if any(text in str(value) for row in cursor.fetchall() for value in row):
+                found.append(table)
+    return found
+
+
+def test_it_redirects_after_creating_a_token_and_shows_the_secret_once(client, worker):
     client.force_login(worker)
     response = client.post(TOKENS, {"name": "Arkusz kalkulacyjny", "scope": "read", "days": "30"})
 
-    assert response.status_code == 200
-    html = response.content.decode()
-    secret = _secret_in(html)
-    assert secret is not None
+    assert response.status_code == 302
+    assert response["Location"] == TOKENS
+    assert _secret_in(response.content.decode()) is None
     token = ApiToken.objects.get(user=worker)
     assert token.name == "Arkusz kalkulacyjny"
     assert token.scope == TokenScope.READ
-    assert tokens.authenticate(secret) == token
-    assert "no-store" in response["Cache-Control"]
 
-    again = client.get(TOKENS).content.decode()
-    assert _secret_in(again) is None
-    assert "Arkusz kalkulacyjny" in again
-    assert f"kop_{token.prefix}" in again
+    shown = client.get(TOKENS)
+    assert shown.status_code == 200
+    html = shown.content.decode()
+    secret = _secret_in(html)
+    assert secret is not None
+    assert html.count(secret) == 1
+    assert tokens.authenticate(secret) == token
+    assert "no-store" in shown["Cache-Control"]
+    assert escape(_in_polish("Copy it now: it is shown only this once and cannot be shown again.")) in html
+
+    again = client.get(TOKENS)
+    assert again.status_code == 200
+    html = again.content.decode()
+    assert _secret_in(html) is None
+    assert "Arkusz kalkulacyjny" in html
+    assert f"kop_{token.prefix}" in html
+    assert ApiToken.objects.filter(user=worker).count() == 1
+
+
+def test_it_keeps_the_secret_out_of_the_database_and_the_audit_log(client, worker):
+    client.force_login(worker)
+    client.post(TOKENS, {"name": "Arkusz", "scope": "read", "days": "30"})
+    # Waiting in the session for its one display, the secret rests sealed, not in clear.
+    secret = _secret_in(client.get(TOKENS).content.decode())
+    assert secret is not None
+
+    assert AuditEvent.objects.filter(details__event="token_issued").exists()
+    assert _stored_anywhere(secret) == []
+    assert _stored_anywhere(secret[4:]) == []
+
+
+def test_it_keeps_the_secret_for_a_get_not_for_a_head(client, worker):
+    client.force_login(worker)
+    client.post(TOKENS, {"name": "Arkusz", "scope": "read", "days": "30"})
+    assert client.head(TOKENS).status_code == 200
+    assert _secret_in(client.get(TOKENS).content.decode()) is not None
+
+
+def test_it_shows_the_secret_only_on_the_page_that_issued_it(client, manager, api_client):
+    client.force_login(manager)
+    client.post(_client_url(api_client), {"name": "Produkcja", "scope": "read", "days": "30"})
+    assert _secret_in(client.get(TOKENS).content.decode()) is None
+    assert _secret_in(client.get(_client_url(api_client)).content.decode()) is not None
+
+
+def test_it_does_not_issue_a_second_token_when_the_form_is_sent_again_after_bad_input(client, worker):
+    client.force_login(worker)
+    client.post(TOKENS, {"name": "Arkusz", "scope": "read", "days": "30"})
+    refused = client.post(TOKENS, {"name": "", "scope": "read", "days": "30"})
+    assert refused.status_code == 400
+    assert _secret_in(refused.content.decode()) is None
+    assert ApiToken.objects.filter(user=worker).count() == 1
+    # The refused form did not spend the display of the first token's secret.
+    assert _secret_in(client.get(TOKENS).content.decode()) is not None
 
 
 @pytest.mark.parametrize(
@@ -199,12 +258,18 @@ def test_it_lets_a_manager_create_a_client_and_issue_it_a_token(client, manager,
     assert api_client.created_by == manager
 
     issued = client.post(_client_url(api_client), {"name": "Produkcja", "scope": "read_write", "days": "90"})
-    assert issued.status_code == 200
-    secret = _secret_in(issued.content.decode())
+    assert issued.status_code == 302
+    assert issued["Location"] == _client_url(api_client)
+    shown = client.get(_client_url(api_client))
+    assert shown.status_code == 200
+    secret = _secret_in(shown.content.decode())
     assert secret is not None
+    assert "no-store" in shown["Cache-Control"]
     token = tokens.authenticate(secret)
     assert token is not None and token.client == api_client and token.scope == TokenScope.READ_WRITE
     assert _secret_in(client.get(_client_url(api_client)).content.decode()) is None
+    assert api_client.tokens.count() == 1
+    assert _stored_anywhere(secret) == []
 
     listing = client.get(_clients_url(gops)).content.decode()
     assert "Dziennik szkolny" in listing
