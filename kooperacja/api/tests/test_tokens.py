@@ -15,7 +15,7 @@ from kooperacja.core.models import AuditAction, AuditEvent
 from kooperacja.core.roles import Role
 from kooperacja.institutions import tokens
 from kooperacja.institutions.models import ApiClient, ApiToken, TokenScope
-from kooperacja.institutions.policies import grantable_roles
+from kooperacja.institutions.policies import grantable_roles_anywhere
 
 pytestmark = pytest.mark.django_db
 
@@ -124,7 +124,7 @@ def test_it_refuses_an_unknown_role(manager, gops):
 
 
 def test_it_offers_clients_the_roles_the_actor_may_grant_but_never_administrator(manager, platform_admin, worker):
-    assert tokens.client_roles(manager) == grantable_roles(manager)
+    assert tokens.client_roles(manager) == grantable_roles_anywhere(manager)
     assert Role.REGIONAL_ANALYST not in dict(tokens.client_roles(manager))
     assert dict(tokens.client_roles(platform_admin)).keys() == set(Role.values) - {Role.ADMIN}
 
