@@ -199,6 +199,8 @@ URL_ROWS: dict[str, UrlRow] = _rows(
     UrlRow(
         "institutions:revoke", gops_mirzec_managed(404), method="POST", kwargs=_unknown_membership, wrong_method="GET"
     ),
+    UrlRow("institutions:choose_role", gops_mirzec_managed(200), kwargs=_colleague_membership),
+    UrlRow("institutions:confirm_revoke", gops_mirzec_managed(200), kwargs=_colleague_membership),
     UrlRow(
         "institutions:cancel_invitation",
         gops_mirzec_managed(404),

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.db.models import Q, QuerySet
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from kooperacja.institutions.models import EDITABLE_FIELDS, Institution, InstitutionKind, Sector
@@ -26,30 +27,49 @@ class GminaChoiceField(forms.ModelChoiceField):
 
 
 class GminaMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Gminas grouped under their powiat. A list, not checkboxes: the national register has
+    about 2,500 gminas, too many to tick on one page."""
+
+    widget = forms.SelectMultiple(attrs={"size": 12})
+
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.name} — {obj.get_kind_display()}, {obj.county.name} ({obj.code})"
+        return f"{obj.name} — {obj.get_kind_display()} ({obj.code})"
+
+    def grouped_choices(self) -> list[tuple[str, list[tuple[Any, str]]]]:
+        groups: dict[str, list[tuple[Any, str]]] = {}
+        for gmina in cast(QuerySet[Municipality], self.queryset):
+            county = f"{capfirst(gmina.county.name)} ({gmina.county.code})"
+            groups.setdefault(county, []).append((gmina.pk, self.label_from_instance(gmina)))
+        return sorted(groups.items())
 
 
 class InstitutionForm(forms.ModelForm):
     """An institution's data, checked as GUS and the courts issue identifiers."""
 
     sector = forms.ChoiceField(
-        label=_("sector"),
+        label=capfirst(_("sector")),
         choices=[("", _("the usual sector of its kind")), *Sector.choices],
         required=False,
         help_text=_("Left empty, the usual sector of the kind is used (a GOPS: social assistance)."),
     )
-    county = CountyChoiceField(queryset=County.objects.order_by("code"), required=False, label=_("county (powiat)"))
-    municipality = GminaChoiceField(
-        queryset=Municipality.objects.with_parents().order_by("name", "code"), required=False, label=_("gmina")
+    county = CountyChoiceField(
+        queryset=County.objects.order_by("code"), required=False, label=capfirst(_("county (powiat)"))
     )
-    serves = GminaMultipleChoiceField(
+    municipality = GminaChoiceField(
         queryset=Municipality.objects.with_parents().order_by("name", "code"),
         required=False,
-        label=_("gminas served"),
-        help_text=_("The gminas whose residents it serves. Left empty, its own gmina is used."),
+        label=capfirst(_("gmina")),
     )
-    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+    serves = GminaMultipleChoiceField(
+        queryset=Municipality.objects.with_parents().order_by("county__code", "name", "code"),
+        required=False,
+        label=capfirst(_("gminas served")),
+        help_text=_(
+            "The gminas whose residents it serves, grouped by powiat. To choose several, hold Ctrl "
+            "(Cmd on a Mac) while clicking; on a phone, tap each one. Left empty, its own gmina is used."
+        ),
+    )
+    website = forms.URLField(label=capfirst(_("website")), required=False, assume_scheme="https")
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     # The served gminas come right after the institution's own gmina; the rest keep their order.
     field_order = [*EDITABLE_FIELDS[: EDITABLE_FIELDS.index("municipality") + 1], "serves"]
@@ -57,16 +77,20 @@ class InstitutionForm(forms.ModelForm):
     class Meta:
         model = Institution
         fields = [*EDITABLE_FIELDS, "serves"]
-        labels = {"is_active": _("the institution is active")}
+        labels = {"is_active": capfirst(_("the institution is active"))}
         help_texts = {
             "regon": _("9 digits, or 14 for a local unit; spaces and dashes are ignored."),
             "krs": _("10 digits, only for entities in the National Court Register (e.g. associations)."),
             "postal_code": _("For example 27-220."),
+            "phone": _("For example 41 274 10 00 or +48 41 274 10 00."),
         }
+        widgets = {"phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["voivodeship"].queryset = Voivodeship.objects.order_by("name")  # type: ignore[attr-defined]
+        serves = cast(GminaMultipleChoiceField, self.fields["serves"])
+        serves.choices = serves.grouped_choices()
         if self.instance.pk is not None:
             self.fields["version"].initial = self.instance.version
 
@@ -109,21 +133,27 @@ class InstitutionFilterForm(forms.Form):
         queryset=Voivodeship.objects.order_by("name"),
         to_field_name="code",
         required=False,
-        label=_("voivodeship"),
+        label=capfirst(_("voivodeship")),
         empty_label=_("all"),
     )
     county = CountyChoiceField(
-        queryset=County.objects.none(), to_field_name="code", required=False, label=_("county"), empty_label=_("all")
+        queryset=County.objects.none(),
+        to_field_name="code",
+        required=False,
+        label=capfirst(_("county")),
+        empty_label=_("all"),
     )
     gmina = GminaChoiceField(
         queryset=Municipality.objects.none(),
         to_field_name="code",
         required=False,
-        label=_("gmina"),
+        label=capfirst(_("gmina")),
         empty_label=_("all"),
     )
-    sector = forms.ChoiceField(label=_("sector"), choices=[("", _("all")), *Sector.choices], required=False)
-    kind = forms.ChoiceField(label=_("kind"), choices=[("", _("all")), *InstitutionKind.choices], required=False)
+    sector = forms.ChoiceField(label=capfirst(_("sector")), choices=[("", _("all")), *Sector.choices], required=False)
+    kind = forms.ChoiceField(
+        label=capfirst(_("kind")), choices=[("", _("all")), *InstitutionKind.choices], required=False
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -166,9 +196,15 @@ class InstitutionFilterForm(forms.Form):
         return queryset
 
 
+ROLE_ERRORS = {
+    "required": _("Choose one of the roles on the list."),
+    "invalid_choice": _("Choose one of the roles on the list."),
+}
+
+
 class InviteForm(forms.Form):
-    email = forms.EmailField(label=_("e-mail address"))
-    role = forms.ChoiceField(label=_("role"))
+    email = forms.EmailField(label=capfirst(_("e-mail address")))
+    role = forms.ChoiceField(label=capfirst(_("role")), error_messages=ROLE_ERRORS)
 
     def __init__(self, *args: Any, roles: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -176,7 +212,7 @@ class InviteForm(forms.Form):
 
 
 class RoleChangeForm(forms.Form):
-    role = forms.ChoiceField(label=_("new role"))
+    role = forms.ChoiceField(label=capfirst(_("new role")), error_messages=ROLE_ERRORS)
 
     def __init__(self, *args: Any, roles: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -200,22 +236,22 @@ class NewAccountForm(forms.Form):
     """The invited person's own account: they choose a username and password."""
 
     username = forms.RegexField(
-        label=_("username"),
+        label=capfirst(_("username")),
         max_length=150,
         regex=r"^[\w.@+-]+\Z",
         help_text=_("Letters, digits and . @ + - _ only; you will sign in with it."),
         error_messages={"invalid": _("Use only letters, digits and . @ + - _ in the username.")},
     )
-    first_name = forms.CharField(label=_("first name"), max_length=150)
-    last_name = forms.CharField(label=_("last name"), max_length=150)
+    first_name = forms.CharField(label=capfirst(_("first name")), max_length=150)
+    last_name = forms.CharField(label=capfirst(_("last name")), max_length=150)
     password1 = forms.CharField(
-        label=_("password"),
+        label=capfirst(_("password")),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=password_validation.password_validators_help_text_html(),
     )
     password2 = forms.CharField(
-        label=_("password again"),
+        label=capfirst(_("password again")),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Q
 from django.db.models.functions import Lower
@@ -105,6 +105,18 @@ EDITABLE_FIELDS = (
 
 
 DUPLICATE_NAME = "duplicate_name"
+SAME_NAME_IN_GMINA = _(
+    "An institution with this name already exists in this gmina. Find it on the list instead of adding it "
+    "again, or give the full name that tells them apart."
+)
+SAME_NAME_IN_COUNTY = _(
+    "An institution with this name already exists in this county. Find it on the list instead of adding it "
+    "again, or give the full name that tells them apart."
+)
+SAME_NAME_IN_VOIVODESHIP = _(
+    "An institution with this name already exists in this voivodeship. Find it on the list instead of adding "
+    "it again, or give the full name that tells them apart."
+)
 
 
 def default_sector(kind: str) -> str:
@@ -180,6 +192,8 @@ class Institution(models.Model):
         indexes = [models.Index(fields=["municipality", "kind"]), models.Index(fields=["county", "kind"])]
         # One institution, one entry: a REGON names one entity, and a name is unique where the
         # institution works (its gmina; a powiat institution's county; a ROPS's voivodeship).
+        # clean() checks names first, ignoring case in every alphabet (SQLite's LOWER() folds
+        # ASCII only); these constraints hold when two saves race.
         constraints = [
             models.UniqueConstraint(
                 fields=["regon"],
@@ -198,10 +212,7 @@ class Institution(models.Model):
                 condition=Q(municipality__isnull=False),
                 name="institution_unique_name_in_gmina",
                 violation_error_code=DUPLICATE_NAME,
-                violation_error_message=_(
-                    "An institution with this name already exists in this gmina. Find it on the list "
-                    "instead of adding it again, or give the full name that tells them apart."
-                ),
+                violation_error_message=SAME_NAME_IN_GMINA,
             ),
             models.UniqueConstraint(
                 Lower("name"),
@@ -209,10 +220,7 @@ class Institution(models.Model):
                 condition=Q(municipality__isnull=True, county__isnull=False),
                 name="institution_unique_name_in_county",
                 violation_error_code=DUPLICATE_NAME,
-                violation_error_message=_(
-                    "An institution with this name already exists in this county. Find it on the list "
-                    "instead of adding it again, or give the full name that tells them apart."
-                ),
+                violation_error_message=SAME_NAME_IN_COUNTY,
             ),
             models.UniqueConstraint(
                 Lower("name"),
@@ -220,27 +228,12 @@ class Institution(models.Model):
                 condition=Q(municipality__isnull=True, county__isnull=True),
                 name="institution_unique_name_in_voivodeship",
                 violation_error_code=DUPLICATE_NAME,
-                violation_error_message=_(
-                    "An institution with this name already exists in this voivodeship. Find it on the list "
-                    "instead of adding it again, or give the full name that tells them apart."
-                ),
+                violation_error_message=SAME_NAME_IN_VOIVODESHIP,
             ),
         ]
 
     def __str__(self) -> str:
         return self.name
-
-    def validate_constraints(self, exclude: set[str] | None = None) -> None:
-        """The constraints' checks, with a duplicate name reported on the name field, where the user looks."""
-        try:
-            super().validate_constraints(exclude=exclude)
-        except ValidationError as error:
-            errors = error.update_error_dict({})
-            general = errors.pop(NON_FIELD_ERRORS, [])
-            for item in general:
-                key = "name" if getattr(item, "code", None) == DUPLICATE_NAME else NON_FIELD_ERRORS
-                errors.setdefault(key, []).append(item)
-            raise ValidationError(errors) from None
 
     def clean(self) -> None:
         """The rules of an institution's kind and territory, for the form and the services alike.
@@ -266,8 +259,27 @@ class Institution(models.Model):
                     code="sector_of_kind",
                 )
         errors.update(self._territory_errors())
+        if "name" not in errors and (duplicate := self._same_name_error()):
+            errors["name"] = duplicate
         if errors:
             raise ValidationError(errors)
+
+    def _same_name_error(self) -> ValidationError | None:
+        """Another institution of the same name where this one works, whatever the letters' case."""
+        if self.municipality_id is not None:
+            where, message = Q(municipality_id=self.municipality_id), SAME_NAME_IN_GMINA
+        elif self.county_id is not None:
+            where, message = Q(municipality__isnull=True, county_id=self.county_id), SAME_NAME_IN_COUNTY
+        elif self.voivodeship_id is not None:
+            where = Q(municipality__isnull=True, county__isnull=True, voivodeship_id=self.voivodeship_id)
+            message = SAME_NAME_IN_VOIVODESHIP
+        else:
+            return None
+        name = self.name.casefold()
+        others = Institution.objects.filter(where).exclude(pk=self.pk).values_list("name", flat=True)
+        if any(" ".join(other.split()).casefold() == name for other in others):
+            return ValidationError(message, code=DUPLICATE_NAME)
+        return None
 
     def _territory_errors(self) -> dict[str, ValidationError]:
         gmina, county = self.municipality, self.county

@@ -11,7 +11,7 @@ import hashlib
 import secrets
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
-from typing import Any
+from typing import Any, NoReturn
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -117,6 +117,13 @@ def _checked_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
     return dict(fields)
 
 
+def _refuse_duplicate(institution: Institution) -> NoReturn:
+    """The database refused a save the checks had passed: the same institution (name in its
+    territory, or REGON) was saved by someone else a moment ago. Say so as the checks would."""
+    validate_institution(institution)
+    raise ValidationError(_("This institution is already on the platform."), code="duplicate_institution")
+
+
 def validate_institution(institution: Institution) -> None:
     """Every rule of an institution's data, or ValidationError naming the fields (Polish messages).
 
@@ -143,11 +150,14 @@ def create_institution(
         raise PermissionDenied
     institution = Institution(**_checked_fields(fields))
     validate_institution(institution)
-    with transaction.atomic():
-        institution.save()
-        if serves is not None:
-            institution.serves.set(serves)
-        record(AuditAction.CREATE, request=request, actor=actor, obj=institution, institution_id=institution.pk)
+    try:
+        with transaction.atomic():
+            institution.save()
+            if serves is not None:
+                institution.serves.set(serves)
+            record(AuditAction.CREATE, request=request, actor=actor, obj=institution, institution_id=institution.pk)
+    except IntegrityError:
+        _refuse_duplicate(institution)
     return institution
 
 
@@ -169,35 +179,40 @@ def update_institution(
     if not can_manage_institutions(actor):
         raise PermissionDenied
     values = _checked_fields(fields)
-    with transaction.atomic():
-        # The edit is checked on the row as saved, not on the caller's copy, which may be older.
-        edited = Institution.objects.filter(pk=institution.pk, version=version).first()
+    try:
+        with transaction.atomic():
+            # The edit is checked on the row as saved, not on the caller's copy, which may be older.
+            edited = Institution.objects.filter(pk=institution.pk, version=version).first()
+            if edited is None:
+                raise StaleVersion()
+            for name, value in values.items():
+                setattr(edited, name, value)
+            validate_institution(edited)
+            saved = {
+                field.attname: getattr(edited, field.attname)
+                for field in Institution._meta.concrete_fields
+                if field.name in EDITABLE_FIELDS
+            }
+            updated = Institution.objects.filter(pk=institution.pk, version=version).update(
+                **saved, version=F("version") + 1
+            )
+            if not updated:
+                raise StaleVersion()
+            if serves is not None:
+                institution.serves.set(serves)
+            institution.refresh_from_db()
+            record(
+                AuditAction.UPDATE,
+                request=request,
+                actor=actor,
+                obj=institution,
+                institution_id=institution.pk,
+                details={"fields": sorted(values), "version": institution.version},
+            )
+    except IntegrityError:
         if edited is None:
-            raise StaleVersion()
-        for name, value in values.items():
-            setattr(edited, name, value)
-        validate_institution(edited)
-        saved = {
-            field.attname: getattr(edited, field.attname)
-            for field in Institution._meta.concrete_fields
-            if field.name in EDITABLE_FIELDS
-        }
-        updated = Institution.objects.filter(pk=institution.pk, version=version).update(
-            **saved, version=F("version") + 1
-        )
-        if not updated:
-            raise StaleVersion()
-        if serves is not None:
-            institution.serves.set(serves)
-        institution.refresh_from_db()
-        record(
-            AuditAction.UPDATE,
-            request=request,
-            actor=actor,
-            obj=institution,
-            institution_id=institution.pk,
-            details={"fields": sorted(values), "version": institution.version},
-        )
+            raise
+        _refuse_duplicate(edited)
     return institution
 
 
@@ -229,9 +244,7 @@ def _require_grantable(actor: Any, institution: Institution, role: str) -> None:
 def _require_manageable(actor: Any, membership: Membership) -> None:
     """Platform-wide roles (administrator, regional analyst) are changed by administrators only."""
     if not can_manage_membership(actor, membership):
-        raise ValidationError(
-            _("Only the platform administrator can change or end this role."), code="role_not_manageable"
-        )
+        raise PermissionDenied
 
 
 def _active_membership_exists(institution: Institution, role: str, **user_lookup: Any) -> bool:

@@ -16,7 +16,10 @@ urlpatterns = [
     path("<uuid:public_id>/edit/", views.institution_edit, name="edit"),
     path("<uuid:public_id>/staff/", views.staff, name="staff"),
     path("<uuid:public_id>/staff/invite/", views.invite, name="invite"),
+    # Each change has a page that asks (GET) and an address that does it (POST).
+    path("<uuid:public_id>/staff/<uuid:membership_id>/role/choose/", views.choose_role, name="choose_role"),
     path("<uuid:public_id>/staff/<uuid:membership_id>/role/", views.change_role, name="change_role"),
+    path("<uuid:public_id>/staff/<uuid:membership_id>/end/", views.confirm_revoke, name="confirm_revoke"),
     path("<uuid:public_id>/staff/<uuid:membership_id>/revoke/", views.revoke, name="revoke"),
     path(
         "<uuid:public_id>/invitations/<uuid:invitation_id>/cancel/",

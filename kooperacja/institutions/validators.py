@@ -1,4 +1,4 @@
-"""Official identifiers of institutions: REGON (GUS), KRS (National Court Register), postal code."""
+"""Official identifiers of institutions: REGON (GUS), KRS (National Court Register), postal code, phone."""
 
 from __future__ import annotations
 
@@ -10,6 +10,12 @@ from django.utils.translation import gettext_lazy as _
 REGON9_WEIGHTS = (8, 9, 2, 3, 4, 5, 6, 7)
 REGON14_WEIGHTS = (2, 4, 8, 5, 0, 9, 7, 3, 6, 1, 2, 4, 8)
 _POSTAL_CODE = re.compile(r"[0-9]{2}-[0-9]{3}")
+# Digits with the usual separators, a leading + for the country code: "41 274 10 00",
+# "+48 (41) 274-10-00". Anything else (letters, markup) is not a phone number.
+_PHONE = re.compile(r"\+?[0-9 ()-]+")
+PHONE_MIN_LENGTH = 7
+PHONE_MAX_LENGTH = 20
+PHONE_MIN_DIGITS = 7
 
 
 def regon_check_digit(digits: str) -> int:
@@ -46,3 +52,19 @@ def validate_krs(value: str) -> None:
 def validate_postal_code(value: str) -> None:
     if not _POSTAL_CODE.fullmatch(value):
         raise ValidationError(_("Write the postal code as NN-NNN, for example 27-220."), code="postal_code")
+
+
+def validate_phone(value: str) -> None:
+    digits = sum(char.isdigit() for char in value)
+    if (
+        not _PHONE.fullmatch(value)
+        or not PHONE_MIN_LENGTH <= len(value) <= PHONE_MAX_LENGTH
+        or digits < PHONE_MIN_DIGITS
+    ):
+        raise ValidationError(
+            _(
+                "Write the phone number with digits; spaces, +, - and brackets are allowed (7 to 20 characters), "
+                "for example 41 274 10 00."
+            ),
+            code="phone",
+        )

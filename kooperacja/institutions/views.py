@@ -35,6 +35,7 @@ from kooperacja.institutions.models import Institution, Invitation, InvitationSt
 from kooperacja.institutions.policies import (
     can_list_institutions,
     can_manage_institutions,
+    can_manage_membership,
     can_manage_staff,
     get_institution_for_edit,
     get_institution_for_staff_management,
@@ -83,11 +84,16 @@ def institution_create(request: HttpRequest) -> HttpResponse:
     form = InstitutionForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
-            institution = services.create_institution(
-                request.user, form.institution_fields(), form.cleaned_data["serves"], request=request
-            )
-            messages.success(request, _("The institution was added."))
-            return redirect("institutions:detail", public_id=institution.public_id)
+            try:
+                institution = services.create_institution(
+                    request.user, form.institution_fields(), form.cleaned_data["serves"], request=request
+                )
+            except ValidationError as refusal:
+                # Someone saved the same institution between the form's check and ours.
+                form.add_error(None, refusal)
+            else:
+                messages.success(request, _("The institution was added."))
+                return redirect("institutions:detail", public_id=institution.public_id)
         return render(request, "institutions/form.html", {"form": form}, status=400)
     return render(request, "institutions/form.html", {"form": form})
 
@@ -110,9 +116,10 @@ def institution_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 serves=form.cleaned_data["serves"],
                 request=request,
             )
-        except ValidationError as conflict:
-            form.add_error(None, conflict)
-            return render(request, "institutions/form.html", {"form": form, "institution": institution}, status=409)
+        except ValidationError as refusal:
+            form.add_error(None, refusal)
+            status = 409 if isinstance(refusal, services.StaleVersion) else 400
+            return render(request, "institutions/form.html", {"form": form, "institution": institution}, status=status)
         messages.success(request, _("The changes were saved."))
         return redirect("institutions:detail", public_id=institution.public_id)
     return render(request, "institutions/form.html", {"form": form, "institution": institution}, status=400)
@@ -142,8 +149,10 @@ def _staff_page(
     invite_form: InviteForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    roles = grantable_roles(request.user)
-    staff = institution.memberships.active().for_list()
+    staff = [
+        (membership, can_manage_membership(request.user, membership))
+        for membership in institution.memberships.active().for_list()
+    ]
     invitations = Invitation.objects.for_staff_page(institution)
     return render(
         request,
@@ -152,8 +161,7 @@ def _staff_page(
             "institution": institution,
             "staff": staff,
             "invitations": invitations,
-            "invite_form": invite_form or InviteForm(roles=roles),
-            "roles": roles,
+            "invite_form": invite_form or InviteForm(roles=grantable_roles(request.user, institution)),
             "now": timezone.now(),
         },
         status=status,
@@ -171,7 +179,7 @@ def staff(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @login_required
 def invite(request: HttpRequest, public_id: UUID) -> HttpResponse:
     institution = get_institution_for_staff_management(request.user, public_id)
-    form = InviteForm(request.POST, roles=grantable_roles(request.user))
+    form = InviteForm(request.POST, roles=grantable_roles(request.user, institution))
     if form.is_valid():
         try:
             services.invite_staff(
@@ -193,54 +201,110 @@ def invite(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return _staff_page(request, institution, invite_form=form, status=400)
 
 
-def _membership_in(institution: Institution, membership_id: UUID) -> Membership:
-    return get_object_or_404(
+def _membership_for_change(request: HttpRequest, public_id: UUID, membership_id: UUID) -> Membership:
+    """An active membership of an institution whose staff the user manages (404 outside it, 403
+    for a member who is not its manager); a platform-wide role a manager may not touch is 403."""
+    institution = get_institution_for_staff_management(request.user, public_id)
+    membership = get_object_or_404(
         Membership.objects.active().for_staff_change(),
         institution=institution,
         public_id=membership_id,
     )
+    return membership
+
+
+def _locked(request: HttpRequest, membership: Membership) -> HttpResponse | None:
+    """The answer for a membership whose role only the platform administrator changes or ends."""
+    if can_manage_membership(request.user, membership):
+        return None
+    return render(request, "institutions/membership_locked.html", {"membership": membership}, status=403)
+
+
+def _role_page(
+    request: HttpRequest, membership: Membership, form: RoleChangeForm | None = None, *, status: int = 200
+) -> HttpResponse:
+    roles = grantable_roles(request.user, membership.institution)
+    form = form or RoleChangeForm(roles=roles, initial={"role": membership.role})
+    return render(
+        request,
+        "institutions/choose_role.html",
+        {"institution": membership.institution, "membership": membership, "form": form},
+        status=status,
+    )
+
+
+@require_safe
+@login_required
+def choose_role(request: HttpRequest, public_id: UUID, membership_id: UUID) -> HttpResponse:
+    """The page where a manager picks a member of staff's new role (posted to change_role)."""
+    membership = _membership_for_change(request, public_id, membership_id)
+    return _locked(request, membership) or _role_page(request, membership)
 
 
 @require_POST
 @login_required
 def change_role(request: HttpRequest, public_id: UUID, membership_id: UUID) -> HttpResponse:
-    institution = get_institution_for_staff_management(request.user, public_id)
-    membership = _membership_in(institution, membership_id)
-    form = RoleChangeForm(request.POST, roles=grantable_roles(request.user))
+    membership = _membership_for_change(request, public_id, membership_id)
+    institution = membership.institution
+    roles = grantable_roles(request.user, institution)
+    form = RoleChangeForm(request.POST, roles=roles)
+    if locked := _locked(request, membership):
+        return locked
     if not form.is_valid():
-        messages.error(request, _("Choose one of the roles on the list."))
-        return _staff_page(request, institution, status=400)
+        return _role_page(request, membership, form, status=400)
     try:
         services.change_role(request.user, membership, form.cleaned_data["role"], request=request)
     except ValidationError as refusal:
-        for message in refusal.messages:
-            messages.error(request, message)
-        return _staff_page(request, institution, status=400)
+        form.add_error(None, refusal)
+        return _role_page(request, membership, form, status=400)
     messages.success(
         request,
         _("%(person)s now has the role: %(role)s.")
-        % {"person": membership.user, "role": dict(grantable_roles(request.user))[form.cleaned_data["role"]]},
+        % {"person": membership.user, "role": dict(roles)[form.cleaned_data["role"]]},
     )
     return _after_staff_change(request, institution)
+
+
+def _revoke_page(
+    request: HttpRequest, membership: Membership, refusal: ValidationError | None = None, *, status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "institutions/confirm_revoke.html",
+        {
+            "institution": membership.institution,
+            "membership": membership,
+            "own": membership.user_id == request.user.pk,
+            "refusal": refusal,
+        },
+        status=status,
+    )
+
+
+@require_safe
+@login_required
+def confirm_revoke(request: HttpRequest, public_id: UUID, membership_id: UUID) -> HttpResponse:
+    """Who will lose which role, and the button that ends it (posted to revoke)."""
+    membership = _membership_for_change(request, public_id, membership_id)
+    return _locked(request, membership) or _revoke_page(request, membership)
 
 
 @require_POST
 @login_required
 def revoke(request: HttpRequest, public_id: UUID, membership_id: UUID) -> HttpResponse:
-    institution = get_institution_for_staff_management(request.user, public_id)
-    membership = _membership_in(institution, membership_id)
+    membership = _membership_for_change(request, public_id, membership_id)
+    if locked := _locked(request, membership):
+        return locked
     try:
         services.revoke_membership(request.user, membership, request=request)
     except ValidationError as refusal:
-        for message in refusal.messages:
-            messages.error(request, message)
-        return _staff_page(request, institution, status=400)
+        return _revoke_page(request, membership, refusal, status=400)
     messages.success(
         request,
         _("%(person)s no longer has the role %(role)s here.")
         % {"person": membership.user, "role": membership.get_role_display()},
     )
-    return _after_staff_change(request, institution)
+    return _after_staff_change(request, membership.institution)
 
 
 def _after_staff_change(request: HttpRequest, institution: Institution) -> HttpResponse:

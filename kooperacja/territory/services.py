@@ -88,8 +88,9 @@ class TercFileRejected(Exception):
 
     @property
     def bad_lines(self) -> int:
-        """How many lines of the file are wrong (one line may break several rules)."""
-        return len({problem.line for problem in self.problems})
+        """How many lines of the file are wrong (one line may break several rules); a problem of
+        the whole file (its encoding, or no content) is no line's."""
+        return len({problem.line for problem in self.problems if problem.line})
 
 
 @dataclass(frozen=True)
@@ -142,13 +143,29 @@ class ImportReport:
 
 
 def decode_terc(data: bytes) -> str:
-    """The file's text; GUS publishes UTF-8, sometimes with a byte order mark."""
+    """The file's text; GUS publishes UTF-8, sometimes with a byte order mark.
+
+    A file in another encoding (Windows-1250) or not text at all (a spreadsheet, a ZIP) is
+    refused with that one problem, before any line is read.
+    """
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
+        text = None
+    # A NUL byte never occurs in text, but decodes without complaint.
+    if text is None or "\x00" in text:
         raise TercFileRejected(
-            [TercProblem(0, _("The file is not UTF-8 text. Save the TERC register as CSV in UTF-8."))]
-        ) from None
+            [
+                TercProblem(
+                    0,
+                    _(
+                        "The file is not UTF-8 text (perhaps a spreadsheet, or a CSV saved in Windows-1250). "
+                        "Save the TERC register as CSV in UTF-8 and send it again."
+                    ),
+                )
+            ]
+        )
+    return text
 
 
 def _digits(value: str, width: int) -> bool:

@@ -13,7 +13,7 @@ from django.db.models import Model
 
 from kooperacja.core.roles import Role
 from kooperacja.institutions.demo import INSTITUTIONS, PERSONAS
-from kooperacja.institutions.models import Institution, InstitutionKind, Membership
+from kooperacja.institutions.models import Institution, InstitutionKind, Membership, kind_roles
 from kooperacja.territory.models import County, Municipality, MunicipalityPart, Voivodeship
 
 pytestmark = pytest.mark.django_db
@@ -139,6 +139,22 @@ def test_it_keeps_every_demo_institution_consistent_with_its_territory():
             assert institution.municipality.county == institution.county
         if institution.county:
             assert institution.county.voivodeship == institution.voivodeship
+
+
+def test_it_keeps_every_demo_institution_valid_and_unique():
+    for spec in INSTITUTIONS:
+        Institution.objects.get(name=spec.name).full_clean()
+
+
+def test_it_gives_every_persona_a_role_its_institution_may_have():
+    for membership in Membership.objects.filter(revoked_at__isnull=True).select_related("institution"):
+        assert membership.role in kind_roles(membership.institution.kind), membership
+
+
+def test_it_keeps_the_administrator_in_the_platform_operator():
+    membership = Membership.objects.get(user__username="admin", role=Role.ADMIN)
+
+    assert membership.institution.kind == InstitutionKind.OTHER
 
 
 def test_it_prints_the_address_the_password_and_the_personas():

@@ -6,12 +6,12 @@ import hashlib
 import uuid
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from kooperacja.core.models import AuditAction, AuditEvent
 from kooperacja.core.roles import Role
-from kooperacja.institutions.models import Invitation, Membership
+from kooperacja.institutions.models import Institution, InstitutionKind, Invitation, Membership
 from kooperacja.institutions.services import change_role, invite_staff, revoke_membership
 from kooperacja.institutions.tests.conftest import polish
 
@@ -40,7 +40,11 @@ def test_it_shows_the_staff_to_the_manager_and_the_administrator(client, login_a
     response = client.get(staff_url(gops_mirzec))
 
     assert response.status_code == 200
-    assert {m.user.username for m in response.context["staff"]} >= {"gops.mirzec", "kolega.mirzec", "lider.mirzec"}
+    assert {m.user.username for m, _may_change in response.context["staff"]} >= {
+        "gops.mirzec",
+        "kolega.mirzec",
+        "lider.mirzec",
+    }
 
 
 @pytest.mark.parametrize("username", ["gops.mirzec", "asystent.mirzec"])
@@ -154,15 +158,33 @@ def test_it_refuses_a_bad_invitation_and_sends_nothing(client, login_as, gops_mi
     assert mailoutbox == []
 
 
-def test_it_lets_the_administrator_invite_a_platform_administrator(client, login_as, gops_mirzec, mailoutbox):
+def test_it_lets_the_administrator_invite_a_platform_administrator_to_the_operator(client, login_as, mailoutbox):
+    operator = Institution.objects.get(kind=InstitutionKind.OTHER, short_name="Operator platformy")
+    login_as("admin")
+
+    response = client.post(
+        staff_url(operator, "institutions:invite"), {"email": "nowy.admin@test.example", "role": Role.ADMIN}
+    )
+
+    assert response.status_code == 302
+    assert Invitation.objects.get().role == Role.ADMIN
+
+
+def test_it_refuses_the_administrator_role_in_a_gops_even_to_the_administrator(
+    client, login_as, persona, gops_mirzec, mailoutbox
+):
     login_as("admin")
 
     response = client.post(
         staff_url(gops_mirzec, "institutions:invite"), {"email": "nowy.admin@test.example", "role": Role.ADMIN}
     )
 
-    assert response.status_code == 302
-    assert Invitation.objects.get().role == Role.ADMIN
+    assert response.status_code == 400
+    assert polish("Choose one of the roles on the list.") in response.content.decode()
+    with pytest.raises(ValidationError):
+        invite_staff(persona("admin"), gops_mirzec, "nowy.admin@test.example", Role.ADMIN)
+    assert not Invitation.objects.exists()
+    assert mailoutbox == []
 
 
 def test_it_refuses_to_invite_someone_who_already_has_the_role(client, login_as, persona, gops_mirzec, mailoutbox):
@@ -416,7 +438,7 @@ def test_it_keeps_a_manager_from_cancelling_another_institutions_invitation(
     assert invitation.cancelled_at is None
 
 
-def test_it_leaves_platform_wide_roles_to_the_administrator(client, login_as, gops_mirzec, make_member):
+def test_it_leaves_platform_wide_roles_to_the_administrator(client, login_as, persona, gops_mirzec, make_member):
     analyst = make_member(gops_mirzec, Role.REGIONAL_ANALYST)
     login_as("lider.mirzec")
 
@@ -425,8 +447,12 @@ def test_it_leaves_platform_wide_roles_to_the_administrator(client, login_as, go
         staff_url(gops_mirzec, "institutions:change_role", analyst.public_id), {"role": Role.SOCIAL_WORKER}
     )
 
-    assert (revoked.status_code, changed.status_code) == (400, 400)
+    assert (revoked.status_code, changed.status_code) == (403, 403)
     assert polish("Only the platform administrator can change or end this role.") in revoked.content.decode()
+    with pytest.raises(PermissionDenied):
+        revoke_membership(persona("lider.mirzec"), analyst)
+    with pytest.raises(PermissionDenied):
+        change_role(persona("lider.mirzec"), analyst, Role.SOCIAL_WORKER)
     analyst.refresh_from_db()
     assert analyst.revoked_at is None
 
@@ -446,3 +472,74 @@ def test_it_says_in_polish_how_many_days_the_link_works(
     )
 
     assert f"Link jest ważny przez {said}." in response.content.decode()
+
+
+# --- how the page reads -----------------------------------------------------------------------
+
+
+def test_it_lists_each_person_in_one_row_with_small_links_to_change_or_end(client, login_as, persona, gops_mirzec):
+    login_as("lider.mirzec")
+    membership = membership_of(persona, "kolega.mirzec", Role.SOCIAL_WORKER)
+
+    page = client.get(staff_url(gops_mirzec)).content.decode()
+
+    assert "table-wrapper" not in page
+    assert "button-danger" not in page
+    assert "<select" not in page.split('id="staff-invite"')[0]
+    assert f'href="{staff_url(gops_mirzec, "institutions:choose_role", membership.public_id)}"' in page
+    assert f'href="{staff_url(gops_mirzec, "institutions:confirm_revoke", membership.public_id)}"' in page
+    assert page.count("Piotr Nowakowski") == 3  # the row, and each link names the person to screen readers
+
+
+def test_it_offers_no_change_of_a_platform_wide_role_to_a_manager(client, login_as, gops_mirzec, make_member):
+    analyst = make_member(gops_mirzec, Role.REGIONAL_ANALYST)
+    login_as("lider.mirzec")
+
+    page = client.get(staff_url(gops_mirzec)).content.decode()
+
+    assert str(analyst.public_id) not in page
+    assert polish("Only the platform administrator changes this role.") in page
+
+
+def test_it_shows_a_refused_invitation_in_an_error_summary_at_the_top_of_the_form(
+    client, login_as, persona, gops_mirzec, mailoutbox
+):
+    login_as("lider.mirzec")
+    colleague = persona("kolega.mirzec")
+
+    response = client.post(
+        staff_url(gops_mirzec, "institutions:invite"), {"email": colleague.email, "role": Role.SOCIAL_WORKER}
+    )
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    summary = page.index('class="error-summary"')
+    assert page.index('id="staff-invite"') < summary < page.index('name="email"')
+    assert 'role="alert"' in page[summary - 200 : summary + 200]
+    assert polish("The invitation was not sent") in page
+    assert polish("A person with this e-mail address already works here in this role.") in page[summary:]
+    # The answer opens at the summary, not at the top of the long page.
+    assert f'action="{staff_url(gops_mirzec, "institutions:invite")}#invite-errors"' in page
+    assert 'id="invite-errors"' in page
+    assert not Invitation.objects.exists()
+    assert mailoutbox == []
+
+
+def test_it_links_each_field_error_in_the_summary_to_its_field(client, login_as, gops_mirzec, mailoutbox):
+    login_as("lider.mirzec")
+
+    response = client.post(staff_url(gops_mirzec, "institutions:invite"), {"email": "zły adres", "role": ""})
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert 'href="#id_email"' in page
+    assert 'href="#id_role"' in page
+
+
+def test_it_lets_a_long_e_mail_address_wrap_on_a_narrow_screen(client, login_as, gops_mirzec, make_member):
+    make_member(gops_mirzec, Role.SOCIAL_WORKER, email="aleksandra.konstantynopolitanczykiewicz@gops.mirzec.example")
+    login_as("lider.mirzec")
+
+    page = client.get(staff_url(gops_mirzec)).content.decode()
+
+    assert "aleksandra.<wbr>konstantynopolitanczykiewicz@<wbr>gops.mirzec.example" in page

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
 
 from kooperacja.core.models import AuditAction, AuditEvent
 from kooperacja.territory.models import County, Municipality, MunicipalityPart, Voivodeship
@@ -140,13 +142,37 @@ def test_it_refuses_a_bad_register_listing_the_lines_and_imports_nothing(client,
     assert territory_snapshot() == before
 
 
-def test_it_refuses_a_register_that_is_not_utf8(client, login_as):
-    login_as("admin")
+NOTHING_IMPORTED = "Nothing was imported"
+NOT_UTF8 = (
+    "The file is not UTF-8 text (perhaps a spreadsheet, or a CSV saved in Windows-1250). "
+    "Save the TERC register as CSV in UTF-8 and send it again."
+)
 
-    response = client.post(reverse("territory:import"), {"file": upload(terc(*TEST_VOIVODESHIP).encode("cp1250"))})
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        terc(*TEST_VOIVODESHIP).encode("cp1250"),
+        b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00\xb2\x8c\x9e",  # an .xlsx is a ZIP
+        b"WOJ;POW\x00\x00\x00;GMI",  # NUL bytes decode as UTF-8 but are never text
+    ],
+    ids=["windows-1250", "spreadsheet", "binary"],
+)
+def test_it_reports_a_register_that_is_not_utf8_text_as_that_alone(client, login_as, content):
+    login_as("admin")
+    before = territory_snapshot()
+
+    response = client.post(reverse("territory:import"), {"file": upload(content)}, headers={"accept-language": "pl"})
 
     assert response.status_code == 400
-    assert not Voivodeship.objects.filter(code="90").exists()
+    assert response.context["bad_lines"] == 0
+    page = response.content.decode()
+    with translation.override("pl"):
+        reason, heading = escape(translation.gettext(NOT_UTF8)), translation.gettext(NOTHING_IMPORTED)
+    assert reason in page
+    # No count of wrong lines: the file was not read line by line at all.
+    assert "wiersz" not in page.split(heading)[1].split("<ul>")[0]
+    assert territory_snapshot() == before
 
 
 def test_it_asks_for_a_file_when_none_was_sent(client, login_as):
