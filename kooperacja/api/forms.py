@@ -7,7 +7,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kooperacja.institutions.models import TokenScope
+from kooperacja.institutions.models import Institution, TokenScope
 from kooperacja.institutions.tokens import MAX_TOKEN_DAYS, client_roles, default_token_days
 
 
@@ -63,6 +63,6 @@ class ApiClientForm(forms.Form):
         },
     )
 
-    def __init__(self, actor: Any, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, actor: Any, institution: Institution, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["role"]).choices = client_roles(actor)
+        cast(forms.ChoiceField, self.fields["role"]).choices = client_roles(actor, institution)

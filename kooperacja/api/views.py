@@ -161,7 +161,7 @@ def token_revoke(request: HttpRequest, token_id: UUID) -> HttpResponse:
 @require_http_methods(_PAGE_METHODS)
 def clients(request: HttpRequest, institution_id: UUID) -> HttpResponse:
     institution = get_institution_for_staff_management(request.user, institution_id)
-    form = ApiClientForm(request.user, _posted(request))
+    form = ApiClientForm(request.user, institution, _posted(request))
     if form.is_bound and form.is_valid():
         try:
             client = create_api_client(

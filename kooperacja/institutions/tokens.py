@@ -232,7 +232,7 @@ def create_api_client(
         raise ValidationError({"name": _("Give the client a name.")})
     if role not in Role.values:
         raise ValidationError({"role": _("Choose the role the client acts in.")})
-    if role not in dict(client_roles(actor)):
+    if role not in dict(client_roles(actor, institution)):
         raise PermissionDenied
     with transaction.atomic():
         client = ApiClient.objects.create(institution=institution, name=name[:120], role=role, created_by=actor)

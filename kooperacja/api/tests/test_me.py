@@ -48,7 +48,7 @@ def test_it_tells_a_personal_token_who_it_acts_as(client, worker, gops, personal
 
 
 def test_it_tells_a_client_token_it_acts_for_its_institution(client, manager, gops):
-    api_client = tokens.create_api_client(manager, gops, name="Dziennik", role=Role.PARTNER_STAFF)
+    api_client = tokens.create_api_client(manager, gops, name="Dziennik", role=Role.SOCIAL_WORKER)
     _, secret = tokens.issue_client_token(manager, api_client, name="A", scope=TokenScope.READ_WRITE)
 
     response = client.get(ME, **bearer(secret))
@@ -56,7 +56,7 @@ def test_it_tells_a_client_token_it_acts_for_its_institution(client, manager, go
     assert response.status_code == 200
     assert response.json() == {
         "client": {"id": str(api_client.public_id), "name": "Dziennik"},
-        "memberships": [{"institution": {"id": str(gops.public_id), "name": gops.name}, "role": "partner_staff"}],
+        "memberships": [{"institution": {"id": str(gops.public_id), "name": gops.name}, "role": "social_worker"}],
         "scope": "read_write",
     }
 
@@ -159,7 +159,7 @@ def test_it_answers_422_to_json_that_is_not_an_object(client, personal_token, bo
 
 
 def test_it_refuses_notification_preferences_to_an_api_client(client, manager, gops):
-    api_client = tokens.create_api_client(manager, gops, name="Dziennik", role=Role.PARTNER_STAFF)
+    api_client = tokens.create_api_client(manager, gops, name="Dziennik", role=Role.SOCIAL_WORKER)
     _, secret = tokens.issue_client_token(manager, api_client, name="A", scope=TokenScope.READ_WRITE)
     _assert_error_shape(_patch(client, {"mode": "off"}, secret), 403)
 

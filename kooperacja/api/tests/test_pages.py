@@ -251,7 +251,7 @@ def test_it_answers_404_for_an_unknown_institution(client, manager):
 
 def test_it_lets_a_manager_create_a_client_and_issue_it_a_token(client, manager, gops):
     client.force_login(manager)
-    response = client.post(_clients_url(gops), {"name": "Dziennik szkolny", "role": Role.PARTNER_STAFF})
+    response = client.post(_clients_url(gops), {"name": "Dziennik szkolny", "role": Role.SOCIAL_WORKER})
     api_client = ApiClient.objects.get(institution=gops)
     assert response.status_code == 302
     assert response["Location"] == _client_url(api_client)
@@ -284,20 +284,14 @@ def _role_options(html: str) -> set[str]:
 def test_it_offers_a_manager_only_the_roles_it_could_give_a_person(client, manager, gops):
     client.force_login(manager)
     offered = _role_options(client.get(_clients_url(gops)).content.decode())
-    assert offered == {
-        Role.SOCIAL_WORKER,
-        Role.FAMILY_ASSISTANT,
-        Role.MANAGER,
-        Role.PARTNER_STAFF,
-        Role.ANIMATOR,
-    }
+    # The roles of a social assistance centre, as the manager could give them to a person.
+    assert offered == {Role.SOCIAL_WORKER, Role.FAMILY_ASSISTANT, Role.MANAGER}
 
 
-def test_it_offers_an_administrator_every_role_but_administrator(client, platform_admin, gops):
+def test_it_offers_an_administrator_the_roles_of_the_institution_but_never_administrator(client, platform_admin, gops):
     client.force_login(platform_admin)
     offered = _role_options(client.get(_clients_url(gops)).content.decode())
-    assert Role.REGIONAL_ANALYST in offered
-    assert Role.ADMIN not in offered
+    assert offered == {Role.SOCIAL_WORKER, Role.FAMILY_ASSISTANT, Role.MANAGER}
 
 
 @pytest.mark.parametrize("role", [Role.ADMIN, Role.REGIONAL_ANALYST])
@@ -311,14 +305,15 @@ def test_it_refuses_a_manager_a_client_with_more_rights_than_it_could_grant(clie
     assert not ApiClient.objects.exists()
 
 
-def test_it_lets_an_administrator_create_an_analyst_client_but_never_an_administrator(client, platform_admin, gops):
+def test_it_lets_an_administrator_create_a_client_but_never_an_administrator_one(client, platform_admin, gops):
     client.force_login(platform_admin)
-    assert client.post(_clients_url(gops), {"name": "Raporty", "role": Role.REGIONAL_ANALYST}).status_code == 302
+    assert client.post(_clients_url(gops), {"name": "Raporty", "role": Role.MANAGER}).status_code == 302
     assert client.post(_clients_url(gops), {"name": "Root", "role": Role.ADMIN}).status_code == 400
-    assert list(ApiClient.objects.values_list("name", "role")) == [("Raporty", Role.REGIONAL_ANALYST)]
+    assert client.post(_clients_url(gops), {"name": "Analityk", "role": Role.REGIONAL_ANALYST}).status_code == 400
+    assert list(ApiClient.objects.values_list("name", "role")) == [("Raporty", Role.MANAGER)]
 
 
-@pytest.mark.parametrize("data", [{"name": "  ", "role": Role.PARTNER_STAFF}, {"name": "System"}, {}])
+@pytest.mark.parametrize("data", [{"name": "  ", "role": Role.SOCIAL_WORKER}, {"name": "System"}, {}])
 def test_it_explains_bad_client_input_and_creates_nothing(client, manager, gops, data):
     client.force_login(manager)
     response = client.post(_clients_url(gops), data)
@@ -329,13 +324,13 @@ def test_it_explains_bad_client_input_and_creates_nothing(client, manager, gops,
 
 def test_it_forbids_a_member_who_is_not_manager_to_create_clients(client, worker, gops):
     client.force_login(worker)
-    assert client.post(_clients_url(gops), {"name": "System", "role": Role.PARTNER_STAFF}).status_code == 403
+    assert client.post(_clients_url(gops), {"name": "System", "role": Role.SOCIAL_WORKER}).status_code == 403
     assert not ApiClient.objects.exists()
 
 
 @pytest.fixture
 def api_client(manager, gops):
-    return tokens.create_api_client(manager, gops, name="Dziennik szkolny", role=Role.PARTNER_STAFF)
+    return tokens.create_api_client(manager, gops, name="Dziennik szkolny", role=Role.SOCIAL_WORKER)
 
 
 @pytest.mark.parametrize(
@@ -354,7 +349,7 @@ def test_it_hides_a_client_from_another_institutions_manager(client, other_manag
 
 
 def test_it_does_not_find_another_institutions_client_under_this_one(client, manager, other_manager, other_gops, gops):
-    foreign = tokens.create_api_client(other_manager, other_gops, name="Obcy", role=Role.PARTNER_STAFF)
+    foreign = tokens.create_api_client(other_manager, other_gops, name="Obcy", role=Role.SOCIAL_WORKER)
     client.force_login(manager)
     url = reverse("api_access:client", args=[gops.public_id, foreign.public_id])
     assert client.get(url).status_code == 404
@@ -424,7 +419,7 @@ def test_it_shows_few_and_many_clients_and_tokens_with_the_same_queries(
     assert detail.status_code == 200
     assert "Pierwszy" in detail.content.decode()
     for i in range(10):
-        extra = tokens.create_api_client(manager, gops, name=f"System {i}", role=Role.PARTNER_STAFF)
+        extra = tokens.create_api_client(manager, gops, name=f"System {i}", role=Role.SOCIAL_WORKER)
         tokens.issue_client_token(manager, extra, name="A", scope=TokenScope.READ)
         tokens.issue_client_token(manager, api_client, name=f"Drugi {i}", scope=TokenScope.READ)
     with django_assert_max_num_queries(len(list_few.captured_queries)):
