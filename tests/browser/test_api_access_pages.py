@@ -95,7 +95,7 @@ def test_it_shows_a_client_token_once_and_a_reload_issues_nothing(
 ) -> None:
     manager = persona(LEADER)
     institution = Institution.objects.get(memberships__user=manager, memberships__role=Role.MANAGER)
-    api_client = tokens.create_api_client(manager, institution, name="Dziennik szkolny", role=Role.PARTNER_STAFF)
+    api_client = tokens.create_api_client(manager, institution, name="Dziennik szkolny", role=Role.SOCIAL_WORKER)
     url = reverse("api_access:client", args=[institution.public_id, api_client.public_id])
     sign_in(LEADER)
     page = visit(url)
