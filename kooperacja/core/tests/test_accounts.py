@@ -414,3 +414,18 @@ def test_it_records_a_failed_sign_in_against_the_account_tried_not_the_signed_in
     event = AuditEvent.objects.filter(action=AuditAction.LOGIN_FAILED).latest("at")
     assert event.actor is None and event.actor_label == ""
     assert (event.object_type, event.object_id) == ("core.user", "atakowany")
+
+
+def test_it_runs_commands_from_a_checkout_in_development_but_never_the_web_server(tmp_path):
+    bare = _production_environment(VAR_DIR=str(tmp_path), DEBUG=None, SECRET_KEY=None, FIELD_ENCRYPTION_KEY=None)
+    command = subprocess.run(  # noqa: S603 (our own interpreter and manage.py)
+        [sys.executable, str(BASE_DIR / "manage.py"), "check"],
+        cwd=BASE_DIR, env=bare, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert command.returncode == 0, command.stderr
+    server = subprocess.run(
+        [sys.executable, "-c", "import kooperacja.wsgi"],
+        cwd=BASE_DIR, env=bare, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert server.returncode != 0
+    assert "SECRET_KEY" in server.stderr
