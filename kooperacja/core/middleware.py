@@ -1,4 +1,4 @@
-"""Request id and the two-factor requirement."""
+"""Request id, the two-factor requirement and the page language."""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
 from django.urls import get_script_prefix, reverse
+from django.utils import translation
 
 from kooperacja.core import accounts
 
@@ -86,3 +88,19 @@ def _open_prefixes() -> tuple[str, ...]:
         get_script_prefix() + "i18n/",
         reverse("core:help"),
     )
+
+
+class PolishFirstLocaleMiddleware(LocaleMiddleware):
+    """Pages are in Polish unless the person chose English with the language switch (its
+    cookie); a browser set to English does not change that, because the platform serves
+    Polish institutions and a half-understood English page helps no one there. API clients
+    carry no cookie, so for /api/ the Accept-Language header decides, as Django's own does."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        if request.path_info.startswith("/api/"):
+            super().process_request(request)
+            return
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

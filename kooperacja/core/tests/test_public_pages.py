@@ -376,3 +376,11 @@ def test_it_keeps_the_start_page_with_its_css_and_js_under_50_kb(client):
         sizes[url] = Path(str(found)).stat().st_size
 
     assert sum(sizes.values()) <= 50 * 1024, sizes
+
+
+@pytest.mark.django_db
+def test_it_stays_polish_for_a_browser_set_to_english_until_english_is_chosen(client):
+    english_browser = {"HTTP_ACCEPT_LANGUAGE": "en-US,en;q=0.9"}
+    assert '<html lang="pl">' in client.get("/", **english_browser).content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert '<html lang="en">' in client.get("/", **english_browser).content.decode()
