@@ -29,9 +29,15 @@ def test_it_opens_every_page_of_the_menu(username, sign_in, visit):
         assert visit(target).locator("h1").count() == 1, f"{target} has no single main heading"
 
 
+def _overflow(page) -> int:
+    return int(page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth"))
+
+
 @pytest.mark.mobile
 @pytest.mark.parametrize("username", [GOPS_MIRZEC, LEADER, ADMIN])
-def test_it_fits_the_home_page_into_a_phone_screen(username, sign_in):
+def test_it_fits_every_menu_page_into_a_phone_screen(username, sign_in, visit):
     page = sign_in(username)
-    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    assert overflow <= 0, f"the page is {overflow}px wider than a 360 px screen"
+    assert _overflow(page) <= 0, f"the home page is {_overflow(page)}px wider than a 360 px screen"
+    links = page.locator("nav a[href^='/']").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    wide = {target: _overflow(visit(target)) for target in sorted(set(links))}
+    assert not {target: px for target, px in wide.items() if px > 0}, "pages wider than 360 px"
