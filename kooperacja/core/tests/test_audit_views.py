@@ -103,6 +103,20 @@ def test_it_explains_bad_filters_instead_of_exporting(client, login_as):
     assert "Data początkowa jest późniejsza niż końcowa." in response.content.decode()
 
 
+def test_it_refuses_a_file_that_would_be_cut_short(client, login_as, persona, monkeypatch):
+    from kooperacja.core.views import audit as audit_views
+
+    monkeypatch.setattr(audit_views, "EXPORT_LIMIT", 3)
+    worker = persona("gops.mirzec")
+    for _ in range(4):
+        audit.record(AuditAction.VIEW, actor=worker, object_type="test.many")
+    login_as("admin")
+    response = client.get("/audit/export.csv", {"object_type": "test.many"})
+    assert response.status_code == 400
+    assert "Pasuje więcej niż 3 zdarzeń" in response.content.decode()
+    assert client.get("/audit/export.csv", {"object_type": "test.many", "actor": "nobody"}).status_code == 200
+
+
 def test_it_never_exports_another_institutions_events(client, login_as, events):
     login_as("lider.mirzec")
     text = client.get("/audit/export.csv").content.decode()

@@ -5,10 +5,12 @@ from __future__ import annotations
 import csv
 
 from django.apps import apps
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from kooperacja.core import audit
@@ -47,7 +49,15 @@ def audit_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     if form.is_bound and not form.is_valid():
         # The page explains what is wrong with the filters; no file is made from them.
         return render(request, "core/audit/list.html", {"form": form, "page": None, "query": ""}, status=400)
-    events = form.filter(audit_events_visible_to(request.user)).order_by("-at", "-id")[:EXPORT_LIMIT]
+    events = form.filter(audit_events_visible_to(request.user)).order_by("-at", "-id")
+    if events.count() > EXPORT_LIMIT:
+        # A file cut short would look complete; ask for narrower filters instead.
+        messages.error(
+            request,
+            _("More than %(limit)s events match. Narrow the dates or other filters to download them.")
+            % {"limit": EXPORT_LIMIT},
+        )
+        return render(request, "core/audit/list.html", {"form": form, "page": None, "query": ""}, status=400)
     audit.record(AuditAction.EXPORT, request=request, object_type="core.auditevent", details=dict(request.GET.items()))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
