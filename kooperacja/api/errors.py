@@ -62,6 +62,46 @@ def error_body(status: int, detail: str | Promise | None = None, errors: Iterabl
     }
 
 
+# pydantic's own messages are English; these are the ones a client meets, in the user's language.
+_VALIDATION_MESSAGES: dict[str, Promise] = {
+    "missing": _("This field is required."),
+    "json_invalid": _("The request body is not valid JSON."),
+    "model_attributes_type": _("The request body must be a JSON object."),
+    "dict_type": _("The request body must be a JSON object."),
+    "string_type": _("Enter text."),
+    "int_parsing": _("Enter a whole number."),
+    "int_type": _("Enter a whole number."),
+    "float_parsing": _("Enter a number."),
+    "bool_parsing": _("Enter true or false."),
+    "uuid_parsing": _("Enter a valid identifier (UUID)."),
+    "date_from_datetime_parsing": _("Enter a date as YYYY-MM-DD."),
+    "date_parsing": _("Enter a date as YYYY-MM-DD."),
+    "datetime_parsing": _("Enter a date and time in ISO 8601 format."),
+    "extra_forbidden": _("This field is not expected here."),
+}
+_VALIDATION_MESSAGES_WITH_LIMITS: dict[str, Promise] = {
+    "literal_error": _("Choose one of: %(expected)s."),
+    "enum": _("Choose one of: %(expected)s."),
+    "string_too_long": _("Enter at most %(max_length)s characters."),
+    "string_too_short": _("Enter at least %(min_length)s characters."),
+    "greater_than_equal": _("Enter a value of at least %(ge)s."),
+    "less_than_equal": _("Enter a value of at most %(le)s."),
+}
+
+
+def validation_message(error: dict[str, Any]) -> str:
+    """A validation error of pydantic in the user's language; its own text when we have none."""
+    kind = str(error.get("type", ""))
+    if kind in _VALIDATION_MESSAGES:
+        return str(_VALIDATION_MESSAGES[kind])
+    if kind in _VALIDATION_MESSAGES_WITH_LIMITS:
+        try:
+            return str(_VALIDATION_MESSAGES_WITH_LIMITS[kind]) % dict(error.get("ctx") or {})
+        except (KeyError, TypeError):
+            pass
+    return str(error.get("msg", ""))
+
+
 def field_of(loc: Iterable[Any], single_body_attr: str | None = None) -> str | None:
     """ "body.payload.mode" -> "mode": the field as the client wrote it, without ninja's plumbing."""
     parts = [str(part) for part in loc]
@@ -82,7 +122,7 @@ def install(api: NinjaAPI) -> None:
 
     def on_validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         errors = [
-            (error.get("field", field_of(error.get("loc", ()))), error.get("msg", ""))
+            (error.get("field", field_of(error.get("loc", ()))), validation_message(error))
             for error in exc.errors
             if isinstance(error, dict)
         ]

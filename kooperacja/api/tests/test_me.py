@@ -134,6 +134,7 @@ def test_it_names_the_field_of_a_wrong_value(client, worker, personal_token):
     body = _assert_error_shape(_patch(client, {"mode": "weekly"}, secret), 422)
     assert [item["field"] for item in body["errors"]] == ["mode"]
     assert "immediate" in body["errors"][0]["message"]
+    assert body["errors"][0]["message"].startswith("Wybierz jedną z wartości")
     worker.refresh_from_db()
     assert worker.notification_mode == NotificationMode.IMMEDIATE
 
@@ -142,6 +143,7 @@ def test_it_names_a_missing_field(client, personal_token):
     _, secret = personal_token()
     body = _assert_error_shape(_patch(client, {}, secret), 422)
     assert [item["field"] for item in body["errors"]] == ["mode"]
+    assert body["errors"][0]["message"] == "To pole jest wymagane."  # in Polish, not pydantic's English
 
 
 @pytest.mark.parametrize("body", ["{not json", "[1, 2", "\xff"])
