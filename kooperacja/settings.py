@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "kooperacja.core",
     "kooperacja.territory",
     "kooperacja.institutions",
+    "kooperacja.directory",
     "kooperacja.api",
     # Last, so that our templates and Polish messages win over the admin's where both exist.
     "django.contrib.admin",

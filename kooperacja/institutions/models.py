@@ -87,6 +87,7 @@ KINDS_NEEDING_COUNTY = frozenset({InstitutionKind.PCPR, InstitutionKind.PUP})
 EDITABLE_FIELDS = (
     "name",
     "short_name",
+    "description",
     "kind",
     "sector",
     "voivodeship",
@@ -146,6 +147,9 @@ class Institution(models.Model):
     public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("name"), max_length=250)
     short_name = models.CharField(_("short name"), max_length=80, blank=True)
+    # What the institution does, in a sentence or two: shown in the service directory (the
+    # HSDS organization description).
+    description = models.TextField(_("description"), blank=True)
     # Left blank, clean() gives the usual sector of the kind.
     sector = models.CharField(_("sector"), max_length=32, choices=Sector.choices, blank=True)
     kind = models.CharField(_("kind"), max_length=32, choices=InstitutionKind.choices)
