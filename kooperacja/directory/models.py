@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kooperacja.directory import search
 from kooperacja.institutions.models import Institution
@@ -100,10 +101,11 @@ class TaxonomyTerm(models.Model):
 
 
 class ServiceStatus(models.TextChoices):
-    ACTIVE = "active", _("active")
-    INACTIVE = "inactive", _("inactive")
-    DEFUNCT = "defunct", _("defunct")
-    TEMPORARILY_CLOSED = "temporarily closed", _("temporarily closed")
+    # "Usługa" is feminine in Polish: the context keeps these apart from other statuses.
+    ACTIVE = "active", pgettext_lazy("service status", "active")
+    INACTIVE = "inactive", pgettext_lazy("service status", "inactive")
+    DEFUNCT = "defunct", pgettext_lazy("service status", "defunct")
+    TEMPORARILY_CLOSED = "temporarily closed", pgettext_lazy("service status", "temporarily closed")
 
 
 # Statuses a resident still sees in the public directory (a temporarily closed service
@@ -168,6 +170,43 @@ class ServiceQuerySet(models.QuerySet["Service"]):
         cutoff = (now or timezone.now()) - dt.timedelta(days=Service.VERIFY_AFTER_DAYS)
         return self.exclude(status=ServiceStatus.DEFUNCT).filter(
             Q(assured_date__lt=cutoff.date()) | Q(assured_date__isnull=True, created_at__lt=cutoff)
+        )
+
+    def with_any_term(self, terms: list[TaxonomyTerm] | models.QuerySet[TaxonomyTerm]) -> ServiceQuerySet:
+        """Services carrying at least one of the terms: a category or any term below it, or
+        every term of a taxonomy (a queryset of terms stays one subquery)."""
+        return self.filter(id__in=ServiceAttribute.objects.filter(taxonomy_term__in=terms).values("service_id"))
+
+    def for_public_list(self) -> ServiceQuerySet:
+        """A page of public results (the directory's and the services API's), by name: the
+        institution, the terms in taxonomy order, and the places with their addresses — four
+        queries for any page."""
+        return (
+            self.select_related("institution__municipality")
+            .prefetch_related(
+                models.Prefetch(
+                    "attributes",
+                    queryset=ServiceAttribute.objects.select_related("taxonomy_term__taxonomy").order_by(
+                        "taxonomy_term__position", "taxonomy_term__code"
+                    ),
+                ),
+                models.Prefetch(
+                    "service_at_locations",
+                    queryset=ServiceAtLocation.objects.select_related("location__municipality")
+                    .prefetch_related("location__addresses")
+                    .order_by("id"),
+                ),
+            )
+            .order_by("name", "id")
+        )
+
+    def for_public_page(self) -> ServiceQuerySet:
+        """A service's public page, its Informator entry and its API detail: `for_detail` and the
+        hours and phones of each place."""
+        return self.for_detail().prefetch_related(
+            "service_at_locations__location__schedules",
+            "service_at_locations__location__phones",
+            "service_at_locations__phones",
         )
 
 
