@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import csv
+from collections.abc import Iterator
 
 from django.apps import apps
 from django.contrib import messages
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from kooperacja.core import audit
+from kooperacja.core.exports import csv_response
 from kooperacja.core.forms.audit import AuditFilterForm
 from kooperacja.core.http import AuthenticatedHttpRequest
 from kooperacja.core.models import AuditAction
@@ -59,18 +60,17 @@ def audit_export(request: AuthenticatedHttpRequest) -> HttpResponse:
         )
         return render(request, "core/audit/list.html", {"form": form, "page": None, "query": ""}, status=400)
     audit.record(AuditAction.EXPORT, request=request, object_type="core.auditevent", details=dict(request.GET.items()))
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.csv"'
-    response.write("\ufeff")  # spreadsheets read UTF-8 (Polish letters) only with a BOM
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow([*CSV_COLUMNS[:6], "institution", *CSV_COLUMNS[7:]])
     # Integer keys stay inside: the file names institutions by their public id.
     public_ids = dict(apps.get_model("institutions", "Institution").objects.values_list("pk", "public_id"))
-    for event in events.values_list(*CSV_COLUMNS).iterator(chunk_size=2000):
-        row = list(event)
-        row[0] = timezone.localtime(row[0]).isoformat(timespec="seconds")
-        row[5] = ",".join(str(person) for person in row[5])
-        row[6] = public_ids.get(row[6], "")
-        writer.writerow(row)
-    return response
+
+    def rows() -> Iterator[list[object]]:
+        for event in events.values_list(*CSV_COLUMNS).iterator(chunk_size=2000):
+            row = list(event)
+            row[0] = timezone.localtime(row[0]).isoformat(timespec="seconds")
+            row[5] = ",".join(str(person) for person in row[5])
+            row[6] = public_ids.get(row[6], "")
+            yield row
+
+    # Actor labels and reasons are typed by people: csv_response neutralises formulas in them.
+    return csv_response(f"audit-{stamp}.csv", [*CSV_COLUMNS[:6], "institution", *CSV_COLUMNS[7:]], rows())
