@@ -12,6 +12,10 @@ class DirectoryConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        # The reminder schedule registers itself on import; every process must know it, or
+        # ensure_schedules would drop the job.
+        from kooperacja.directory import upkeep  # noqa: F401
+
         post_migrate.connect(_sync_taxonomy, sender=self)
 
 

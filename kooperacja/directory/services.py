@@ -7,11 +7,21 @@ Whoever changes a service (a form, the HSDS import, the demo, the scale generato
 from __future__ import annotations
 
 import csv
+import hashlib
+import json
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
+from kooperacja.core.audit import record
+from kooperacja.core.models import AuditAction
+from kooperacja.core.tasks import enqueue
 from kooperacja.directory import search
 from kooperacja.directory.models import (
     ACCESSIBILITY,
@@ -21,9 +31,11 @@ from kooperacja.directory.models import (
     SearchTerm,
     ServedMunicipality,
     Service,
+    ServiceAttribute,
     Taxonomy,
     TaxonomyTerm,
 )
+from kooperacja.directory.policies import can_edit_taxonomy
 from kooperacja.territory.models import Municipality
 
 
@@ -144,3 +156,213 @@ def sync_taxonomy() -> int:
             )
             added += created
     return added
+
+
+# --- Taxonomy administration (issue #5 point 2: "Admins can extend it") ------------------------
+#
+# Platform administrators add terms to a taxonomy and edit a term's name, description, parent
+# and position, in the shipped taxonomies as in imported ones (not in the fields taxonomy: see
+# policies.can_edit_taxonomy). Rules:
+#
+# - Codes are stable. A term's code is chosen when it is added (a slug, unique in its taxonomy)
+#   and never changes afterwards: URLs, the public directory's filters, other deployments and
+#   HSDS files refer to a term by it.
+# - Terms are never deleted, for the same reason; there is no "hide" either, because the model
+#   has no flag for a retired term. A term no longer in use is renamed or moved under another.
+# - A parent is a term of the same taxonomy, and never the term itself or one below it.
+# - Concurrent edits are detected without a version field (TaxonomyTerm has none): the edit
+#   form carries a fingerprint of the values it showed; if the saved term's values differ, the
+#   edit is refused (StaleTerm).
+
+
+def tree(terms: Iterable[TaxonomyTerm]) -> list[tuple[TaxonomyTerm, int]]:
+    """The terms depth first (children under their parent, in position order), with depths.
+    A term whose parent is missing, or that an import left in a cycle, is shown at the top."""
+    terms = sorted(terms, key=lambda term: (term.position, term.code))
+    by_id = {term.pk: term for term in terms}
+    children: dict[int | None, list[TaxonomyTerm]] = {}
+    for term in terms:
+        parent = term.parent_id if term.parent_id in by_id else None
+        children.setdefault(parent, []).append(term)
+    ordered: list[tuple[TaxonomyTerm, int]] = []
+    seen: set[int] = set()
+
+    def walk(term: TaxonomyTerm, depth: int) -> None:
+        if term.pk in seen:
+            return
+        seen.add(term.pk)
+        ordered.append((term, depth))
+        for child in children.get(term.pk, []):
+            walk(child, depth + 1)
+
+    for term in children.get(None, []):
+        walk(term, 0)
+    # Terms in a cycle have no root to be reached from.
+    for term in terms:
+        walk(term, 0)
+    return ordered
+
+
+def descendant_ids(term: TaxonomyTerm, terms: Iterable[TaxonomyTerm]) -> set[int]:
+    """The ids of the term and of every term below it."""
+    children: dict[int, list[int]] = {}
+    for other in terms:
+        if other.parent_id is not None:
+            children.setdefault(other.parent_id, []).append(other.pk)
+    found: set[int] = set()
+    waiting = [term.pk]
+    while waiting:
+        current = waiting.pop()
+        if current in found:
+            continue
+        found.add(current)
+        waiting.extend(children.get(current, []))
+    return found
+
+
+def fingerprint(term: TaxonomyTerm) -> str:
+    """A digest of the values an edit form shows, to tell whether someone changed them since."""
+    values = [term.name, term.description, term.parent_id, term.position]
+    return hashlib.sha256(json.dumps(values, ensure_ascii=False).encode()).hexdigest()
+
+
+class StaleTerm(ValidationError):
+    """Someone saved the term after the editor opened it: the edit would overwrite theirs."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "Someone else saved changes to this term after you opened the form. Nothing was "
+                "saved: the form now shows the current values; repeat your changes and save again."
+            ),
+            code="stale_term",
+        )
+
+
+class TermCycle(ValidationError):
+    """The new parent is the term itself or lies below it."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            {"parent": _("A term cannot be placed under itself or under a term below it. Choose another parent.")},
+            code="cycle",
+        )
+
+
+def _check_parent(taxonomy: Taxonomy, term: TaxonomyTerm | None, parent: TaxonomyTerm | None) -> None:
+    """The parent belongs to the taxonomy and, for an existing term, is not below it (read
+    inside the saving transaction, so a move saved meanwhile is taken into account)."""
+    if parent is None:
+        return
+    if parent.taxonomy_id != taxonomy.pk:
+        raise ValidationError({"parent": _("Choose a parent from the list of this taxonomy's terms.")})
+    if term is None:
+        return
+    terms = TaxonomyTerm.objects.filter(taxonomy=taxonomy).only("id", "parent_id")
+    if parent.pk in descendant_ids(term, terms):
+        raise TermCycle()
+
+
+def add_term(
+    actor: Any,
+    taxonomy: Taxonomy,
+    *,
+    code: str,
+    name: str,
+    description: str = "",
+    parent: TaxonomyTerm | None = None,
+    position: int | None = None,
+    request: HttpRequest | None = None,
+) -> TaxonomyTerm:
+    """Add a term to the taxonomy (platform administrators; never to the fields taxonomy).
+    Without a position it goes after every term of the taxonomy."""
+    if not can_edit_taxonomy(actor, taxonomy):
+        raise PermissionDenied
+    try:
+        with transaction.atomic():
+            _check_parent(taxonomy, None, parent)
+            if position is None:
+                last = TaxonomyTerm.objects.filter(taxonomy=taxonomy).aggregate(last=Max("position"))["last"]
+                position = 0 if last is None else last + 1
+            term = TaxonomyTerm.objects.create(
+                taxonomy=taxonomy, code=code, name=name, description=description, parent=parent, position=position
+            )
+    except IntegrityError as error:
+        # Someone added the same code between the form's check and ours.
+        raise ValidationError(
+            {"code": _("This taxonomy already has a term with this code. Choose another code.")}
+        ) from error
+    record(
+        AuditAction.CREATE, request=request, actor=actor, obj=term, details={"taxonomy": taxonomy.code, "code": code}
+    )
+    return term
+
+
+def update_term(
+    actor: Any,
+    term: TaxonomyTerm,
+    *,
+    name: str,
+    description: str,
+    parent: TaxonomyTerm | None,
+    position: int | None,
+    previous: str,
+    request: HttpRequest | None = None,
+) -> TaxonomyTerm:
+    """Save an edit of the term's name, description, parent and position made on the values
+    whose fingerprint is `previous`; if the saved term no longer has them, refuse (StaleTerm).
+    The code never changes. A renamed term's services are re-indexed, since residents find a
+    service by the names of its categories."""
+    taxonomy = term.taxonomy
+    if not can_edit_taxonomy(actor, taxonomy):
+        raise PermissionDenied
+    with transaction.atomic():
+        current = TaxonomyTerm.objects.select_for_update().get(pk=term.pk)
+        if fingerprint(current) != previous:
+            raise StaleTerm()
+        _check_parent(taxonomy, current, parent)
+        changes = {}
+        new_values = {
+            "name": name,
+            "description": description,
+            "parent_id": parent.pk if parent else None,
+            "position": current.position if position is None else position,
+        }
+        for field, value in new_values.items():
+            if getattr(current, field) != value:
+                changes[field] = [getattr(current, field), value]
+                setattr(current, field, value)
+        if changes:
+            current.save(update_fields=[field.removesuffix("_id") for field in changes])
+    if not changes:
+        return current
+    # Queued once the change is committed (views run outside any transaction), so that a worker
+    # with a broker other than the database cannot read the old name.
+    if "name" in changes:
+        enqueue("kooperacja.directory.services.reindex_services_of_term", current.pk)
+    record(
+        AuditAction.UPDATE,
+        request=request,
+        actor=actor,
+        obj=current,
+        details={"taxonomy": taxonomy.code, "code": current.code, "changes": changes},
+    )
+    return current
+
+
+def reindex_services_of_term(term_id: int) -> int:
+    """Task: rebuild the search index of the services carrying the term (after a rename).
+    Idempotent: it rebuilds from the current data however often it runs. Returns their number."""
+    services = Service.objects.filter(
+        id__in=ServiceAttribute.objects.filter(taxonomy_term_id=term_id).values("service_id")
+    ).select_related("institution")
+    count = 0
+    batch: list[Service] = []
+    for service in services.iterator(chunk_size=500):
+        batch.append(service)
+        if len(batch) == 500:
+            refresh_index(batch)
+            count += len(batch)
+            batch = []
+    refresh_index(batch)
+    return count + len(batch)
