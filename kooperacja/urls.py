@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("kooperacja.core.accounts_urls")),
     path("territory/", include("kooperacja.territory.urls")),
     path("institutions/", include("kooperacja.institutions.urls")),
+    path("directory/", include("kooperacja.directory.urls")),
     path("api-access/", include("kooperacja.api.urls")),
     path("api/v1/", api.urls),
     path("healthz", healthz, name="healthz"),

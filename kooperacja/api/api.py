@@ -17,7 +17,7 @@ from ninja.errors import ValidationError, ValidationErrorContext
 from ninja.openapi.docs import DocsBase
 from ninja.openapi.schema import OpenAPISchema
 
-from kooperacja.api import errors, me
+from kooperacja.api import directory, errors, hsds, me
 from kooperacja.api.auth import token_auth
 from kooperacja.api.schemas import ErrorOut
 
@@ -106,3 +106,6 @@ api = KooperacjaAPI(
 errors.install(api)
 
 api.add_router("/me", me.router)
+# Public reads of the service directory (DESIGN.md §4) and the HSDS 3.0 API beside it.
+api.add_router("/services", directory.router)
+api.add_router("/hsds", hsds.router)

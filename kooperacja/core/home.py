@@ -66,7 +66,11 @@ TEAMS = Section(
 DIRECTORY = Section(
     "directory",
     _("My institution's services"),
-    _("The services your institution offers in the directory will be listed here to keep them up to date."),
+    _(
+        "Keep your institution's entries in the service directory accurate: residents and other institutions "
+        "rely on them."
+    ),
+    [Link("directory:manage", _("Our services in the directory")), Link("directory:gaps", _("Resource map"))],
 )
 AGGREGATES = Section(
     "aggregates",
@@ -95,6 +99,7 @@ def _admin_section() -> Section:
         [
             Link("institutions:list", _("Institutions")),
             Link("territory:list", _("Territory (TERYT)")),
+            Link("directory:taxonomy", _("Service categories")),
             Link("lockouts", _("Sign-in lockouts")),
             Link("core:tasks", _("Background tasks")),
             Link("core:audit", _("Audit log")),
@@ -110,7 +115,7 @@ def sections_for(user: Any) -> list[Section]:
     if has_role(user, Role.FAMILY_ASSISTANT):
         chosen += [ASSIGNED, TASKS]
     if has_role(user, Role.MANAGER):
-        chosen += [_institution_section(user), CASES, TASKS]
+        chosen += [_institution_section(user), CASES, DIRECTORY, TASKS]
     if has_role(user, Role.PARTNER_STAFF):
         chosen += [REFERRALS_IN, DIRECTORY, TASKS]
     if has_role(user, Role.ANIMATOR):

@@ -31,6 +31,10 @@ def _manager_or_admin(user: Any) -> bool:
     return has_role(user, Role.MANAGER, Role.ADMIN)
 
 
+def _keeps_services(user: Any) -> bool:
+    return has_role(user, Role.PARTNER_STAFF, Role.MANAGER, Role.ADMIN)
+
+
 def _anyone(user: Any) -> bool:
     return True
 
@@ -39,8 +43,12 @@ def _anyone(user: Any) -> bool:
 _SECTIONS: list[tuple[str, str | Promise, Callable[[Any], bool]]] = [
     ("core:home", _("My work"), _signed_in),
     ("core:notifications", _("Notifications"), _signed_in),
+    ("directory:search", _("Service directory"), _anyone),
+    ("directory:manage", _("Our services"), _keeps_services),
+    ("directory:gaps", _("Resource map"), _signed_in),
     ("institutions:list", _("Institutions"), _manager_or_admin),
     ("territory:list", _("Territory"), is_platform_admin),
+    ("directory:taxonomy", _("Service categories"), is_platform_admin),
     ("core:audit", _("Audit log"), _manager_or_admin),
     ("lockouts", _("Sign-in lockouts"), is_platform_admin),
     ("core:tasks", _("Background tasks"), is_platform_admin),
@@ -51,7 +59,7 @@ _SECTIONS: list[tuple[str, str | Promise, Callable[[Any], bool]]] = [
 
 
 def nav_items(user: Any) -> list[NavItem]:
-    """The sections the user may open; anonymous users see Help only."""
+    """The sections the user may open; anonymous users see the service directory and Help."""
     items = []
     for url_name, label, allowed in _SECTIONS:
         if not allowed(user):

@@ -201,13 +201,13 @@ def test_it_counts_unread_notifications_in_one_query(persona, django_assert_num_
 
 
 @pytest.mark.django_db
-def test_it_gives_anonymous_visitors_only_help_and_no_count():
+def test_it_gives_anonymous_visitors_the_directory_and_help_and_no_count():
     request = RequestFactory().get("/")
     request.user = AnonymousUser()
 
     context = shell(request)
 
-    assert [item.url_name for item in context["nav_items"]] == ["core:help"]
+    assert [item.url_name for item in context["nav_items"]] == ["directory:search", "core:help"]
     assert context["unread_notifications"] == 0
 
 
@@ -223,6 +223,9 @@ def test_it_shows_each_role_only_its_sections(persona):
     assert "core:audit" not in worker
     assert "core:tasks" not in worker
     assert "territory:list" not in worker
+    assert "directory:manage" not in worker
+    assert {"directory:search", "directory:gaps"} <= set(worker)
+    assert "directory:taxonomy" in admin and "directory:taxonomy" not in manager
 
 
 @pytest.mark.django_db
