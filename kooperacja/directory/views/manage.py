@@ -18,7 +18,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -309,19 +308,3 @@ def location_remove(request: AuthenticatedHttpRequest, public_id: UUID, location
         )
     messages.success(request, _("The service is no longer listed at this place."))
     return redirect("directory:service_edit", public_id=service.public_id)
-
-
-urlpatterns: list[URLPattern] = [
-    path("manage/", service_list, name="manage"),
-    path("manage/institutions/<uuid:institution_id>/services/add/", service_add, name="service_add"),
-    path("manage/services/<uuid:public_id>/", service_edit, name="service_edit"),
-    path("manage/services/<uuid:public_id>/history/", service_history, name="service_history"),
-    path("manage/services/<uuid:public_id>/verify/", service_verify, name="service_verify"),
-    path("manage/services/<uuid:public_id>/places/add/", location_add, name="location_add"),
-    path("manage/services/<uuid:public_id>/places/<uuid:location_id>/", location_edit, name="location_edit"),
-    path(
-        "manage/services/<uuid:public_id>/places/<uuid:location_id>/remove/",
-        location_remove,
-        name="location_remove",
-    ),
-]

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import URLPattern, path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -144,11 +144,3 @@ def term_edit(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRespons
 
 def _terms_url(taxonomy: Taxonomy) -> str:
     return reverse("directory:taxonomy_terms", kwargs={"public_id": taxonomy.public_id})
-
-
-urlpatterns: list[URLPattern] = [
-    path("taxonomy/", taxonomy_list, name="taxonomy"),
-    path("taxonomy/<uuid:public_id>/", taxonomy_terms, name="taxonomy_terms"),
-    path("taxonomy/<uuid:public_id>/add/", term_add, name="term_add"),
-    path("taxonomy/terms/<uuid:public_id>/edit/", term_edit, name="term_edit"),
-]
