@@ -63,6 +63,10 @@ class TaxonomyTermQuerySet(models.QuerySet["TaxonomyTerm"]):
     def of(self, taxonomy_code: str) -> TaxonomyTermQuerySet:
         return self.filter(taxonomy__code=taxonomy_code)
 
+    def in_use(self) -> TaxonomyTermQuerySet:
+        """Terms offered for new choices: filters, forms, the resource map's columns."""
+        return self.filter(is_active=True)
+
     def categories(self) -> TaxonomyTermQuerySet:
         return self.of(CATEGORIES)
 
@@ -87,6 +91,9 @@ class TaxonomyTerm(models.Model):
     language = models.CharField(_("language"), max_length=8, blank=True, default="pl")
     term_uri = models.URLField(_("term URI"), max_length=500, blank=True)
     position = models.PositiveIntegerField(_("position"), default=0)
+    # A term is never deleted (services, HSDS files and other deployments refer to its code);
+    # an administrator retires a mistaken or outdated one, which hides it from new choices.
+    is_active = models.BooleanField(_("in use"), default=True)
 
     objects = TaxonomyTermQuerySet.as_manager()
 

@@ -107,3 +107,26 @@ def test_it_serves_the_institutions_gmina_when_no_area_or_location_is_given(inst
     other = Municipality.objects.exclude(pk=institution.municipality_id).first()
     assert other is not None
     assert not Service.objects.filter(pk=service.pk).serving(other).exists()
+
+
+def test_it_finds_words_typed_without_polish_letters_in_any_form(institution):
+    service = _service(
+        institution,
+        name="Usługi opiekuńcze dla osób starszych",
+        description="Pomoc społeczna w domu dla rodzin i seniorów, terapia uzależnień.",
+    )
+    for query in ("pomoc spoleczna", "rodzine", "opieke", "opieka", "uzaleznienia", "seniorem", "osoby starsze"):
+        assert service in Service.objects.matching(query), query
+
+
+def test_it_leaves_prepositions_out_of_a_query(institution):
+    service = _service(institution, name="Opieka nad seniorem w domu")
+    assert service in Service.objects.matching("opieka dla seniora")
+    assert search.query_terms("nad") == [{"nad"}]
+
+
+@given(st.text(alphabet="abcdefghijklmnoprstuwyz", min_size=1, max_size=20))
+def test_it_stems_a_word_to_a_prefix_of_itself(word):
+    stemmed = search.stem(word)
+    assert word.startswith(stemmed)
+    assert len(stemmed) >= min(len(word), 4)
