@@ -105,7 +105,14 @@ def _clean_text(text: str | None) -> str:
 
 
 def _aware(moment: dt.datetime) -> dt.datetime:
-    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+    """The moment in UTC: ISO 8601 allows offsets (up to ±23:59) that PostgreSQL refuses."""
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    try:
+        return moment.astimezone(dt.UTC)
+    except OverflowError:  # within a day of year 1 or year 9999
+        edge = dt.datetime.min if moment.year == 1 else dt.datetime.max
+        return edge.replace(tzinfo=dt.UTC)
 
 
 def _public_id(value: str) -> uuid.UUID:

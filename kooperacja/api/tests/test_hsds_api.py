@@ -112,6 +112,9 @@ def test_it_filters_services_by_term_taxonomy_organization_and_time(client, inst
     Service.objects.filter(pk=other.pk).update(updated_at=timezone.now() - dt.timedelta(days=30))
     since = (timezone.now() - dt.timedelta(days=1)).isoformat()
     assert ids(modified_after=since) == {str(listed.public_id)}
+    # Offsets that ISO 8601 allows but PostgreSQL refuses are read in UTC.
+    assert ids(modified_after="2000-01-01T00:00:00+21:51") == {str(listed.public_id), str(other.public_id)}
+    assert ids(modified_after="0001-01-01T01:00:00+22:00") == {str(listed.public_id), str(other.public_id)}
 
 
 def test_it_answers_bad_paging_with_422_in_the_error_shape(client):
