@@ -164,7 +164,14 @@ class ServiceQuerySet(models.QuerySet["Service"]):
         found = self
         for alternatives in search.query_terms(query):
             condition = Q()
-            for term in alternatives:
+            # An alternative that a shorter one begins is already covered ("poradni" covers
+            # "poradnia"); leaving it in turns an index-only range scan into heap reads.
+            covering = {
+                term
+                for term in alternatives
+                if not any(o != term and term.startswith(o) and len(o) >= 3 for o in alternatives)
+            }
+            for term in sorted(covering):
                 if len(term) < 3:
                     condition |= Q(term=term)
                 else:
@@ -341,11 +348,14 @@ class ServedMunicipality(models.Model):
 class SearchTerm(models.Model):
     """A folded word or lemma a service is found by (kooperacja.directory.search)."""
 
-    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="search_terms")
+    # Indexed (service, term) below instead of by service alone: checking a service's other
+    # query words then reads the index only.
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="search_terms", db_index=False)
     term = models.CharField(max_length=40)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["term", "service"], name="directory_term_unique")]
+        indexes = [models.Index(fields=["service", "term"], name="directory_searchterm_service")]
 
     def __str__(self) -> str:
         return self.term

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from kooperacja.directory.forms import COUNT_CAP
 from kooperacja.directory.models import Contact, CostOption, Phone, RequiredDocument, Service, ServiceStatus
@@ -86,9 +87,35 @@ def test_it_lists_and_shows_only_listed_services(client, status):
     service = make_service("Usługa Jaskier", status=status)
 
     assert names(client.get(SERVICES, {"q": "jaskier"})) == []
-    response = client.get(f"{SERVICES}/{service.public_id}")
-    assert response.status_code == 404
+    response = client.get(f"{SERVICES}/{service.public_id}", HTTP_ACCEPT_LANGUAGE="pl")
+    # Gone, as its web page: a consumer can drop its copy (an unknown id stays 404).
+    assert response.status_code == 410
     assert set(response.json()) == {"detail", "errors"}
+    with translation.override("pl"):
+        gone = translation.gettext(
+            "This service is no longer offered: its institution ended it or stopped it for a longer time."
+        )
+    assert response.json()["detail"] == gone
+
+
+def test_it_documents_the_410_of_a_service_no_longer_listed(client):
+    operation = client.get("/api/v1/openapi.json").json()["paths"]["/api/v1/services/{id}"]["get"]
+
+    assert operation["responses"]["410"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/ErrorOut"
+    }
+
+
+@pytest.mark.parametrize("value", ["abc", "123", "26110322"])
+def test_it_asks_for_a_7_digit_gmina_code_in_the_clients_language(client, value):
+    for language in ("pl", "en"):
+        response = client.get(SERVICES, {"gmina": value}, HTTP_ACCEPT_LANGUAGE=language)
+
+        assert response.status_code == 422
+        with translation.override(language):
+            expected = translation.gettext("Enter the 7-digit TERYT code of the gmina.")
+        assert response.json()["errors"] == [{"field": "gmina", "message": expected}]
+        assert "pattern" not in response.json()["errors"][0]["message"]
 
 
 @pytest.mark.parametrize(
@@ -137,9 +164,9 @@ def test_it_caps_the_count_without_reading_every_row(client):
 
     assert (body["count"], body["count_capped"]) == (COUNT_CAP + 1, True)
     assert len(body["items"]) == 10
-    counts = [query["sql"] for query in queries.captured_queries if "COUNT(" in query["sql"].upper()]
-    assert counts
-    assert all(f"LIMIT {COUNT_CAP + 1}" in sql for sql in counts)
+    # The matches are read up to the cap, never counted in full.
+    assert any(f"LIMIT {COUNT_CAP + 1}" in query["sql"] for query in queries.captured_queries)
+    assert not [query["sql"] for query in queries.captured_queries if "COUNT(" in query["sql"].upper()]
 
 
 @pytest.mark.parametrize("count", [2, 30])
@@ -147,7 +174,7 @@ def test_it_reads_a_page_in_a_fixed_number_of_queries(client, count, django_asse
     for number in range(count):
         make_service(f"Usługa Jaskier {number}", categories=["therapy", "club"], groups=["seniors"], access=["remote"])
 
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         body = client.get(SERVICES, {"q": "jaskier", "gmina": MIRZEC, "category": "therapy", "page_size": 50}).json()
 
     assert body["count"] == count
