@@ -3,7 +3,13 @@
 `GET /api/v1/services?q=&gmina=&category=&group=&access=&free=` searches as the public page
 does (the same form and search rule); `GET /api/v1/services/{id}` gives one service with what a
 resident needs to get help. Only listed services are public (active or temporarily closed, of
-an active institution); any other id answers 404.
+an active institution). The id of a service no longer listed (inactive, defunct, or of an
+institution no longer active) answers 410 Gone, as its web page does, so a consumer can drop
+its copy; an id no service has answers 404. Both in the error shape.
+
+A retired taxonomy term's code is still accepted as a filter (codes are stable; links and
+saved searches keep working), and services keep showing the retired terms they carry. A
+`gmina` that is not 7 digits is refused (422) with a message in the client's language.
 
 Paging is `?page=&page_size=` -> `{"items": [...], "count": N, "count_capped": bool}`. The
 count never reads every matching row: it stops at COUNT_CAP + 1, so `count` is exact up to
@@ -14,13 +20,17 @@ COUNT_CAP and is COUNT_CAP + 1 with `count_capped: true` when more services matc
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema
+from pydantic import field_validator
+from pydantic_core import PydanticCustomError
 
 from kooperacja.api.errors import ApiError
 from kooperacja.api.paging import PageNumberPaging
@@ -40,6 +50,9 @@ from kooperacja.territory.models import Municipality
 
 router = Router(tags=["directory"])
 
+GMINA_CODE = re.compile(r"\d{7}")
+GONE = _("This service is no longer offered: its institution ended it or stopped it for a longer time.")
+
 
 class ServiceFilters(Schema):
     q: str = Field("", max_length=200, description="Words to find (Polish folding and lemmas; every word must match).")
@@ -58,6 +71,14 @@ class ServiceFilters(Schema):
         None, max_length=80, description="Code of an accessibility feature (kooperacja-accessibility)."
     )
     free: bool | None = Field(None, description="true: only services free of charge (false: no filter).")
+
+    @field_validator("gmina", mode="before")
+    @classmethod
+    def _gmina_code(cls, value: Any) -> Any:
+        """pydantic's own pattern message is English; this one is in the client's language."""
+        if value is not None and not (isinstance(value, str) and GMINA_CODE.fullmatch(value)):
+            raise PydanticCustomError("gmina_code", str(_("Enter the 7-digit TERYT code of the gmina.")))
+        return value
 
 
 class TermOut(Schema):
@@ -304,10 +325,24 @@ def list_services(
     }
 
 
-@router.get("/{id}", response=ServiceOut, auth=None, summary="One service of the public directory")
+@router.get(
+    "/{id}",
+    response=ServiceOut,
+    auth=None,
+    summary="One service of the public directory",
+    openapi_extra={
+        "responses": {
+            "410": {
+                "description": "The service is no longer listed (inactive, defunct, or of an inactive institution).",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
+            }
+        }
+    },
+)
 def get_service(request: HttpRequest, id: UUID) -> dict[str, Any]:
-    """A listed service with how to get help, contact, places and hours; 404 for any other id."""
+    """A listed service with how to get help, contact, places and hours; 410 for a service no
+    longer listed, 404 for an unknown id."""
     service = Service.objects.listed().for_public_page().filter(public_id=id).first()
     if service is None:
-        raise ApiError(404)
+        raise ApiError(410, GONE) if Service.objects.filter(public_id=id).exists() else ApiError(404)
     return service_detail(service, request)

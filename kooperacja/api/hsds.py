@@ -111,8 +111,9 @@ def _aware(moment: dt.datetime) -> dt.datetime:
     try:
         return moment.astimezone(dt.UTC)
     except OverflowError:  # within a day of year 1 or year 9999
-        edge = dt.datetime.min if moment.year == 1 else dt.datetime.max
-        return edge.replace(tzinfo=dt.UTC)
+        if moment.year == 1:
+            return dt.datetime.min.replace(tzinfo=dt.UTC)
+        return dt.datetime.max.replace(tzinfo=dt.UTC)
 
 
 def _public_id(value: str) -> uuid.UUID:

@@ -2,6 +2,10 @@
 
 This module holds the public search and filter form (DESIGN.md §4). The forms staff use to
 keep their institution's entries live in `manage_forms.py`.
+
+Retired taxonomy terms (`TaxonomyTerm.is_active` false) are not offered in the filters. A link
+or saved search that names one still works (codes are stable): the term is then offered as the
+chosen option, marked as withdrawn, and the services that carry it are found.
 """
 
 from __future__ import annotations
@@ -52,6 +56,7 @@ class FilterChoices:
     there are too many to list, and the terms of the three public taxonomies."""
 
     gminas: list[Municipality] | None
+    # Every term, retired ones too (a link may name one); `offered` leaves those out.
     terms: dict[str, list[TaxonomyTerm]] = field(default_factory=dict)
 
     @classmethod
@@ -72,6 +77,10 @@ class FilterChoices:
 
     def term(self, taxonomy: str, code: str) -> TaxonomyTerm | None:
         return next((term for term in self.terms[taxonomy] if term.code == code), None)
+
+    def offered(self, taxonomy: str, chosen: object = None) -> list[TaxonomyTerm]:
+        """The terms a filter lists: those in use, and a retired one only when it is the chosen code."""
+        return [term for term in self.terms[taxonomy] if term.is_active or term.code == chosen]
 
     def subtree(self, term: TaxonomyTerm) -> list[TaxonomyTerm]:
         """The term and every term below it in its taxonomy."""
@@ -109,24 +118,33 @@ def category_choices(terms: Sequence[TaxonomyTerm]) -> list[tuple[str, Any]]:
     """Categories grouped under their top-level category; the top-level one opens its group
     (choosing it finds every service below it) and deeper terms are indented."""
     children: dict[int | None, list[TaxonomyTerm]] = {}
+    given = {term.pk for term in terms}
     for term in sorted(terms, key=lambda term: (term.position, term.code)):
-        children.setdefault(term.parent_id, []).append(term)
+        # A term whose parent is not listed (a retired term a link names) stands at the top.
+        children.setdefault(term.parent_id if term.parent_id in given else None, []).append(term)
     choices: list[tuple[str, Any]] = [("", _("all categories"))]
     for root in children.get(None, []):
-        options = [(root.code, str(_("%(name)s — all") % {"name": root.name}))]
+        options = [(root.code, str(_("%(name)s — all") % {"name": term_label(root)}))]
         stack = [(child, 0) for child in reversed(children.get(root.pk, []))]
         while stack:
             term, depth = stack.pop()
-            options.append((term.code, "\u00a0\u00a0" * depth + term.name))
+            options.append((term.code, "\u00a0\u00a0" * depth + term_label(term)))
             stack += [(child, depth + 1) for child in reversed(children.get(term.pk, []))]
         if len(options) == 1:
-            options = [(root.code, root.name)]
+            options = [(root.code, term_label(root))]
         choices.append((root.name, options))
     return choices
 
 
+def term_label(term: TaxonomyTerm) -> str:
+    """A term as a filter lists it; a retired one (offered only when a link names it) is marked."""
+    if term.is_active:
+        return term.name
+    return str(_("%(name)s (term withdrawn)") % {"name": term.name})
+
+
 def flat_choices(terms: Iterable[TaxonomyTerm], empty_label: Any) -> list[tuple[str, Any]]:
-    return [("", empty_label), *((term.code, term.name) for term in terms)]
+    return [("", empty_label), *((term.code, term_label(term)) for term in terms)]
 
 
 class GminaTextField(forms.CharField):
@@ -176,6 +194,47 @@ class GminaTextField(forms.CharField):
         return found[0]
 
 
+TICKED = frozenset({"1", "true", "on"})
+UNTICKED = frozenset({"", "0", "false", "off"})
+
+
+def _is_ticked(value: Any) -> bool:
+    return value is True or str(value).strip().lower() in TICKED
+
+
+class TickInput(forms.CheckboxInput):
+    """A checkbox that hands the field what was sent, not Django's "anything non-empty is ticked"."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, check_test=_is_ticked)
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        return data.get(name)
+
+    def format_value(self, value: Any) -> str | None:
+        # The box always sends its own value ("1"), never what a link sent.
+        return None
+
+
+class TickField(forms.BooleanField):
+    """A checkbox a link may set: ticked is "1" ("true" and "on" too), unticked is absent, empty,
+    "0" or "false"; any other value is refused (the page says so) rather than read as ticked."""
+
+    widget = TickInput
+
+    def to_python(self, value: Any) -> bool:
+        if value is None or value is False:
+            return False
+        if value is True:
+            return True
+        text = str(value).strip().lower()
+        if text in TICKED:
+            return True
+        if text in UNTICKED:
+            return False
+        raise forms.ValidationError(self.error_messages["invalid"], code="invalid", params={"value": value})
+
+
 class DirectorySearchForm(forms.Form):
     """The public search: words (the Polish search rule of DESIGN.md §4) and filters by gmina,
     category, target group, accessibility and cost. Codes travel in the query string, so a
@@ -210,8 +269,11 @@ class DirectorySearchForm(forms.Form):
             "invalid_choice": _("There is no accessibility feature “%(value)s”: choose one from the list.")
         },
     )
-    free = forms.BooleanField(
-        label=_("Free of charge only"), required=False, widget=forms.CheckboxInput(attrs={"value": "1"})
+    free = TickField(
+        label=_("Free of charge only"),
+        required=False,
+        widget=TickInput(attrs={"value": "1"}),
+        error_messages={"invalid": _("“%(value)s” is not a value of “free of charge only”: tick the box or leave it.")},
     )
     page = forms.IntegerField(
         required=False,
@@ -238,10 +300,15 @@ class DirectorySearchForm(forms.Form):
             )
         else:
             self.fields["gmina"].choices = gmina_choices(choices.gminas)  # type: ignore[attr-defined]
-        self.fields["category"].choices = category_choices(choices.terms[CATEGORIES])  # type: ignore[attr-defined]
-        self.fields["group"].choices = flat_choices(choices.terms[TARGET_GROUPS], _("everyone"))  # type: ignore[attr-defined]
+        chosen = {name: self.data.get(name) if self.is_bound else None for name in ("category", "group", "access")}
+        self.fields["category"].choices = category_choices(  # type: ignore[attr-defined]
+            choices.offered(CATEGORIES, chosen["category"])
+        )
+        self.fields["group"].choices = flat_choices(  # type: ignore[attr-defined]
+            choices.offered(TARGET_GROUPS, chosen["group"]), _("everyone")
+        )
         self.fields["access"].choices = flat_choices(  # type: ignore[attr-defined]
-            choices.terms[ACCESSIBILITY], _("any")
+            choices.offered(ACCESSIBILITY, chosen["access"]), _("any")
         )
 
     def clean_gmina(self) -> Municipality | None:

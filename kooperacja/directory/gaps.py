@@ -12,7 +12,9 @@ count of needs it is not).
 A service counts in a gmina when its residents may use it (`ServedMunicipality`, built from
 the service areas), and in a category when it carries that category or any category below it,
 so a legal counselling service counts for "specialist counselling" and for "social
-assistance" as well, once however many of their subcategories it carries.
+assistance" as well, once however many of their subcategories it carries. Only categories in
+use are columns: a retired category has none, and a service counts under a column through the
+categories in use it carries.
 """
 
 from __future__ import annotations
@@ -95,7 +97,8 @@ class CategoryColumns:
 
     def _ordered(self) -> list[tuple[TaxonomyTerm, int, TaxonomyTerm]]:
         if self._ordered_terms is None:
-            terms = TaxonomyTerm.objects.categories().only("id", "code", "name", "parent_id", "position")
+            # Retired categories are no column: nobody plans help by a term no longer offered.
+            terms = TaxonomyTerm.objects.categories().in_use().only("id", "code", "name", "parent_id", "position")
             self._ordered_terms = _tree_order(terms.order_by("position", "code"))
         return self._ordered_terms
 

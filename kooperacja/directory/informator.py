@@ -9,6 +9,7 @@ URLs, and refuses every other address, whatever a service's data holds.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -124,10 +125,25 @@ def local_only_fetcher() -> URLFetcher:
     return LocalOnlyFetcher(allowed_protocols=("file", "data"), allow_redirects=False)
 
 
+# Whitespace at the end of a block or before a forced line break. CSS says it is not rendered,
+# but WeasyPrint (70) counts it when a line of text nearly fills its box, and then breaks the
+# line after its first word ("Szkoła, / klub seniora…"). Template tags leave such whitespace
+# everywhere, so it is removed from the HTML before layout.
+TRAILING_WHITESPACE = re.compile(r"[ \t\r\n]+(?=<br\s*/?>|</(?:dd|dt|p|li|td|th|h[1-6]|div)>)")
+
+
+def without_trailing_whitespace(html: str) -> str:
+    """The HTML without the whitespace that ends a block or comes before a `<br>` (see
+    TRAILING_WHITESPACE): the same text, laid out as a browser lays it out."""
+    return TRAILING_WHITESPACE.sub("", html)
+
+
 def informator_document(html: str, base_url: str) -> Document:
     """The laid-out pages of the Informator's HTML (WeasyPrint, imported here so that the rest
     of the site runs on a machine without Pango)."""
     from weasyprint import CSS, HTML
+
+    html = without_trailing_whitespace(html)
 
     fetcher = local_only_fetcher()
     css_path = finders.find(INFORMATOR_CSS)

@@ -13,7 +13,7 @@ Cross-field rules are the services' own (`upkeep.check_service_rules`,
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -123,6 +123,13 @@ class ChoiceList(forms.CheckboxSelectMultiple):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__({"class": "choice-list", **(attrs or {})})
+
+
+def _term_label(term: TaxonomyTerm) -> str:
+    """A term as a checkbox names it; a retired one (offered only while the entry carries it) says so."""
+    if term.is_active:
+        return str(term.name)
+    return str(_("%(name)s (retired: untick to remove it)") % {"name": term.name})
 
 
 class TermChoiceField(forms.ModelMultipleChoiceField):
@@ -301,30 +308,39 @@ class ServiceForm(forms.ModelForm):
             )
 
     def _set_term_choices(self, saved: bool) -> None:
-        """Categories grouped under their top-level term (which may itself be ticked, "in general")."""
+        """Categories grouped under their top-level term (which may itself be ticked, "in general").
+
+        Only terms in use are offered; a retired term the entry already carries is offered too,
+        ticked and marked as retired, so that saving keeps it until the editor unticks it (once
+        unticked and saved, it is gone from the form)."""
         service: Service = self.instance
-        terms = list(
+        every_term = list(
             TaxonomyTerm.objects.filter(taxonomy__code__in=upkeep.TERM_FIELDS.values()).select_related("taxonomy")
         )
-        by_pk = {term.pk: term for term in terms}
+        by_pk = {term.pk: term for term in every_term}
         chosen: dict[str, list[int]] = {field: [] for field in upkeep.TERM_FIELDS}
         if saved:
             for term_id, code in service.attributes.values_list("taxonomy_term_id", "taxonomy_term__taxonomy__code"):
                 for field, taxonomy_code in upkeep.TERM_FIELDS.items():
                     if code == taxonomy_code:
                         chosen[field].append(term_id)
+        carried = {pk for ids in chosen.values() for pk in ids}
+        terms = [term for term in every_term if term.is_active or term.pk in carried]
         for field, taxonomy_code in upkeep.TERM_FIELDS.items():
-            queryset = TaxonomyTerm.objects.filter(taxonomy__code=taxonomy_code).select_related("taxonomy")
+            offered = [term.pk for term in terms if term.taxonomy.code == taxonomy_code]
+            queryset = TaxonomyTerm.objects.filter(pk__in=offered).select_related("taxonomy")
             cast(TermChoiceField, self.fields[field]).queryset = queryset
             if saved:
                 self.fields[field].initial = chosen[field]
             if field != "categories":
                 cast(TermChoiceField, self.fields[field]).choices = [
-                    (term.pk, term.name) for term in terms if term.taxonomy.code == taxonomy_code
+                    (term.pk, _term_label(term)) for term in terms if term.taxonomy.code == taxonomy_code
                 ]
 
         def top(term: TaxonomyTerm) -> TaxonomyTerm:
-            while term.parent_id is not None and term.parent_id in by_pk:
+            seen = set()
+            while term.parent_id is not None and term.parent_id in by_pk and term.pk not in seen:
+                seen.add(term.pk)
                 term = by_pk[term.parent_id]
             return term
 
@@ -338,7 +354,9 @@ class ServiceForm(forms.ModelForm):
             head = by_pk[head_pk]
             members.sort(key=lambda term: (term.pk != head_pk, term.position, term.code))
             items = [
-                (term.pk, _("%(name)s (in general)") % {"name": term.name} if term.pk == head_pk else term.name)
+                (term.pk, _("%(name)s (in general)") % {"name": _term_label(term)})
+                if term.pk == head_pk
+                else (term.pk, _term_label(term))
                 for term in members
             ]
             choices.append((head.name, items))
@@ -564,3 +582,84 @@ class LocationForm(forms.Form):
             if data.get(f"opens_{day}") and data.get(f"closes_{day}")
         }
         return fields
+
+
+# --- What someone else changed: the refused save of a form ---------------------------------
+
+
+@dataclass(frozen=True)
+class Difference:
+    """A field whose saved value is not the one the editor typed, both as people read them."""
+
+    label: str
+    saved: str
+    typed: str
+
+
+def _choice_labels(*fields: forms.Field) -> dict[str, str]:
+    """Every choice's label by its value, groups opened (the fields of two forms of one entry)."""
+    labels: dict[str, str] = {}
+
+    def add(choices: Iterable[Any]) -> None:
+        for value, label in choices:
+            if isinstance(label, list | tuple):
+                add(label)
+            else:
+                labels[str(getattr(value, "value", value))] = str(label)
+
+    for field in fields:
+        add(getattr(field, "choices", ()))
+    return labels
+
+
+def _keys(value: Any) -> list[str]:
+    if value is None or value == "":
+        return []
+    items = list(value) if isinstance(value, list | tuple | set | QuerySet) else [value]
+    return [str(getattr(item, "pk", item)) for item in items]
+
+
+def _readable(field: forms.Field, value: Any, labels: dict[str, str], name: str) -> str:
+    """A field's value (initial or cleaned) as the form shows it, in one line."""
+    if isinstance(field, forms.BooleanField):
+        return str(_("yes") if value else _("no"))
+    if isinstance(field, forms.ChoiceField | forms.ModelChoiceField):
+        return ", ".join(sorted(labels.get(key, key) for key in _keys(value)))
+    if name == "required_documents":
+        lines = value.splitlines() if isinstance(value, str) else list(value or ())
+        return "; ".join(line.strip() for line in lines if line.strip())
+    if name == "other_languages":
+        names = value.split(",") if isinstance(value, str) else list(value or ())
+        return ", ".join(part.strip() for part in names if part.strip())
+    if value is None:
+        return ""
+    return " ".join(str(value).split())
+
+
+# The fields of ServiceForm that a ServiceChange's field code stands for (others: the same name).
+CHANGE_FIELDS = {
+    "service_area": ("area_voivodeships", "area_counties", "area_municipalities"),
+    "languages": ("languages", "other_languages"),
+}
+
+
+def fields_changed(changes: Iterable[Mapping[str, Any]]) -> set[str]:
+    """The ServiceForm fields that ServiceChange rows' `changes` name (places' fields are not on
+    the form and are left out)."""
+    return {field for change in changes for code in change for field in CHANGE_FIELDS.get(code, (code,))}
+
+
+def differences(saved: forms.BaseForm, typed: forms.BaseForm, only: Collection[str] | None = None) -> list[Difference]:
+    """The fields of `typed` (a valid bound form) whose value differs from the one `saved` (an
+    unbound form of the entry as saved now) shows, in the form's order; with `only`, among
+    those fields (the ones someone else changed)."""
+    found = []
+    for name, field in typed.fields.items():
+        if field.widget.is_hidden or name not in saved.fields or (only is not None and name not in only):
+            continue
+        labels = _choice_labels(saved.fields[name], field)
+        now = _readable(field, saved[name].initial, labels, name)
+        mine = _readable(field, typed.cleaned_data.get(name), labels, name)
+        if now != mine:
+            found.append(Difference(label=str(field.label), saved=now, typed=mine))
+    return found

@@ -29,8 +29,8 @@ MAX_TERM_LENGTH = 40
 MAX_QUERY_WORDS = 8
 # Query words that carry no meaning of their own (folded): prepositions, conjunctions, particles.
 STOP_WORDS = frozenset(
-    "a aby albo ale bez by czy dla do i jak jest lub na nad o od oraz po pod przez przy sie "
-    "u w we z za ze zeby".split()
+    {"a", "aby", "albo", "ale", "bez", "by", "czy", "dla", "do", "i", "jak", "jest", "lub", "na", "nad", "o"}
+    | {"od", "oraz", "po", "pod", "przez", "przy", "sie", "u", "w", "we", "z", "za", "ze", "zeby"}
 )
 
 

@@ -160,19 +160,47 @@ def sync_taxonomy() -> int:
 
 # --- Taxonomy administration (issue #5 point 2: "Admins can extend it") ------------------------
 #
-# Platform administrators add terms to a taxonomy and edit a term's name, description, parent
-# and position, in the shipped taxonomies as in imported ones (not in the fields taxonomy: see
-# policies.can_edit_taxonomy). Rules:
+# Platform administrators add terms to a taxonomy and edit a term's name, description, parent,
+# position and whether it is in use, in the shipped taxonomies as in imported ones (not in the
+# fields taxonomy: see policies.can_edit_taxonomy). Rules:
 #
-# - Codes are stable. A term's code is chosen when it is added (a slug, unique in its taxonomy)
-#   and never changes afterwards: URLs, the public directory's filters, other deployments and
-#   HSDS files refer to a term by it.
-# - Terms are never deleted, for the same reason; there is no "hide" either, because the model
-#   has no flag for a retired term. A term no longer in use is renamed or moved under another.
+# - Codes are stable. A term's code is chosen when it is added and never changes afterwards:
+#   URLs, the public directory's filters, other deployments and HSDS files refer to a term by
+#   it. A new code is lowercase letters a–z and digits, words joined by single hyphens
+#   (`is_valid_code`); codes that imports brought (the fields taxonomy's `free_of_charge`)
+#   keep their shape.
+# - No near-duplicates: a new term's code or name, a new name, or a term brought back, may not
+#   differ from another term in use of the taxonomy only by letter case or `_`/`-`
+#   (`near_key`): that is the same term typed twice. Retired terms do not count, so a
+#   mistaken term can be retired and the right one added with the same name.
+# - Terms are never deleted, for the same reason; a mistaken or outdated term is *retired*
+#   (`is_active` false, "in use" in the form). A retired term is no longer offered for new
+#   choices (the public filters, the staff form's checkboxes, the resource map's columns);
+#   services that carry it keep it, and their public pages and HSDS files still show it.
+# - A term in use sits under a term in use: a term with terms in use below it cannot be
+#   retired (retire those first), and a retired parent takes no term in use (bring it back
+#   first). So the terms offered always form a tree of their own.
 # - A parent is a term of the same taxonomy, and never the term itself or one below it.
 # - Concurrent edits are detected without a version field (TaxonomyTerm has none): the edit
 #   form carries a fingerprint of the values it showed; if the saved term's values differ, the
 #   edit is refused (StaleTerm).
+
+CODE_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+CODE_MESSAGE = _(
+    "Use lowercase letters a–z, digits and single hyphens between them only (no underscores), "
+    "for example family-mediation."
+)
+
+
+def is_valid_code(code: str) -> bool:
+    """Lowercase letters a–z and digits, in words joined by single hyphens: `family-mediation`."""
+    return all(word and set(word) <= CODE_CHARACTERS for word in code.split("-"))
+
+
+def near_key(text: str) -> str:
+    """A code or name as it reads once letter case, `_` against `-` and spacing are set aside:
+    two terms with the same key are the same term typed twice."""
+    return " ".join(text.casefold().replace("_", "-").split())
 
 
 def tree(terms: Iterable[TaxonomyTerm]) -> list[tuple[TaxonomyTerm, int]]:
@@ -222,7 +250,7 @@ def descendant_ids(term: TaxonomyTerm, terms: Iterable[TaxonomyTerm]) -> set[int
 
 def fingerprint(term: TaxonomyTerm) -> str:
     """A digest of the values an edit form shows, to tell whether someone changed them since."""
-    values = [term.name, term.description, term.parent_id, term.position]
+    values = [term.name, term.description, term.parent_id, term.position, term.is_active]
     return hashlib.sha256(json.dumps(values, ensure_ascii=False).encode()).hexdigest()
 
 
@@ -249,18 +277,88 @@ class TermCycle(ValidationError):
         )
 
 
-def _check_parent(taxonomy: Taxonomy, term: TaxonomyTerm | None, parent: TaxonomyTerm | None) -> None:
-    """The parent belongs to the taxonomy and, for an existing term, is not below it (read
-    inside the saving transaction, so a move saved meanwhile is taken into account)."""
+def _check_parent(
+    taxonomy: Taxonomy, term: TaxonomyTerm | None, parent: TaxonomyTerm | None, *, in_use: bool = True
+) -> None:
+    """The parent belongs to the taxonomy, is in use when the term is, and, for an existing
+    term, is not below it (read inside the saving transaction, so a move or a retirement saved
+    meanwhile is taken into account: the parent's row is locked while it is checked)."""
     if parent is None:
         return
     if parent.taxonomy_id != taxonomy.pk:
         raise ValidationError({"parent": _("Choose a parent from the list of this taxonomy's terms.")})
+    if in_use:
+        saved = TaxonomyTerm.objects.select_for_update().filter(pk=parent.pk).only("name", "is_active").first()
+        if saved is None or not saved.is_active:
+            raise ValidationError(
+                {
+                    "parent": ValidationError(
+                        _("The term “%(name)s” is retired: bring it back first, or choose another parent."),
+                        code="retired_parent",
+                        params={"name": parent.name},
+                    )
+                }
+            )
     if term is None:
         return
     terms = TaxonomyTerm.objects.filter(taxonomy=taxonomy).only("id", "parent_id")
     if parent.pk in descendant_ids(term, terms):
         raise TermCycle()
+
+
+def _check_children_retired(term: TaxonomyTerm) -> None:
+    """A term is retired only once no term in use is below it (its children are read inside
+    the saving transaction)."""
+    in_use = list(TaxonomyTerm.objects.filter(parent=term).in_use().order_by("position", "code")[:6])
+    if in_use:
+        names = ", ".join(f"“{child.name}”" for child in in_use[:5]) + (", …" if len(in_use) > 5 else "")
+        raise ValidationError(
+            {
+                "is_active": ValidationError(
+                    _("Terms in use are below this term: %(names)s. Retire them first, or move them elsewhere."),
+                    code="children_in_use",
+                    params={"names": names},
+                )
+            }
+        )
+
+
+def _check_near_duplicates(
+    taxonomy: Taxonomy,
+    *,
+    code: str | None = None,
+    name: str | None = None,
+    other_than: TaxonomyTerm | None = None,
+    code_field: str = "code",
+) -> None:
+    """Refuse a code or name that another term in use of the taxonomy already has, but for
+    letter case or `_`/`-` (`near_key`). `code_field` names the field the code error goes to
+    (an edit form has no code field: bringing a term back is what makes its code clash)."""
+    others = TaxonomyTerm.objects.filter(taxonomy=taxonomy).in_use().only("code", "name")
+    if other_than is not None:
+        others = others.exclude(pk=other_than.pk)
+    errors: dict[str, ValidationError] = {}
+    for other in others:
+        if code is not None and code_field not in errors and near_key(other.code) == near_key(code):
+            errors[code_field] = ValidationError(
+                _(
+                    "The term “%(name)s” in use has almost the same code: %(code)s. Use that term, or "
+                    "retire it first if it was added by mistake."
+                ),
+                code="near_duplicate_code",
+                params={"name": other.name, "code": other.code},
+            )
+        if name is not None and "name" not in errors and near_key(other.name) == near_key(name):
+            errors["name"] = ValidationError(
+                _(
+                    "A term in use is already called “%(name)s” (code %(code)s). Use that term, give this "
+                    "one a name that tells them apart, or retire the other first if it was added by mistake."
+                ),
+                code="near_duplicate_name",
+                params={"name": other.name, "code": other.code},
+            )
+    if errors:
+        raise ValidationError(errors)
 
 
 def add_term(
@@ -274,13 +372,17 @@ def add_term(
     position: int | None = None,
     request: HttpRequest | None = None,
 ) -> TaxonomyTerm:
-    """Add a term to the taxonomy (platform administrators; never to the fields taxonomy).
-    Without a position it goes after every term of the taxonomy."""
+    """Add a term, in use, to the taxonomy (platform administrators; never to the fields
+    taxonomy). Without a position it goes after every term of the taxonomy. The code must
+    have the shape of `is_valid_code`; neither it nor the name may nearly repeat a term in use."""
     if not can_edit_taxonomy(actor, taxonomy):
         raise PermissionDenied
+    if not is_valid_code(code):
+        raise ValidationError({"code": ValidationError(CODE_MESSAGE, code="invalid")})
     try:
         with transaction.atomic():
             _check_parent(taxonomy, None, parent)
+            _check_near_duplicates(taxonomy, code=code, name=name)
             if position is None:
                 last = TaxonomyTerm.objects.filter(taxonomy=taxonomy).aggregate(last=Max("position"))["last"]
                 position = 0 if last is None else last + 1
@@ -307,12 +409,15 @@ def update_term(
     parent: TaxonomyTerm | None,
     position: int | None,
     previous: str,
+    is_active: bool | None = None,
     request: HttpRequest | None = None,
 ) -> TaxonomyTerm:
-    """Save an edit of the term's name, description, parent and position made on the values
-    whose fingerprint is `previous`; if the saved term no longer has them, refuse (StaleTerm).
-    The code never changes. A renamed term's services are re-indexed, since residents find a
-    service by the names of its categories."""
+    """Save an edit of the term's name, description, parent, position and whether it is in use
+    (`is_active`; None keeps it) made on the values whose fingerprint is `previous`; if the saved
+    term no longer has them, refuse (StaleTerm). The code never changes. Retiring and bringing
+    back follow the rules above (a term in use sits under a term in use; no near-duplicates in
+    use). A renamed term's services are re-indexed, since residents find a service by the names
+    of its categories. Every change is audited with its old and new values."""
     taxonomy = term.taxonomy
     if not can_edit_taxonomy(actor, taxonomy):
         raise PermissionDenied
@@ -320,13 +425,26 @@ def update_term(
         current = TaxonomyTerm.objects.select_for_update().get(pk=term.pk)
         if fingerprint(current) != previous:
             raise StaleTerm()
-        _check_parent(taxonomy, current, parent)
+        in_use = current.is_active if is_active is None else is_active
+        _check_parent(taxonomy, current, parent, in_use=in_use)
+        if current.is_active and not in_use:
+            _check_children_retired(current)
+        if in_use:
+            brought_back = not current.is_active
+            _check_near_duplicates(
+                taxonomy,
+                code=current.code if brought_back else None,
+                name=name if brought_back or near_key(name) != near_key(current.name) else None,
+                other_than=current,
+                code_field="is_active",
+            )
         changes = {}
         new_values = {
             "name": name,
             "description": description,
             "parent_id": parent.pk if parent else None,
             "position": current.position if position is None else position,
+            "is_active": in_use,
         }
         for field, value in new_values.items():
             if getattr(current, field) != value:

@@ -2,7 +2,8 @@
 
 The rules and the changes they make are in kooperacja.directory.services (add_term,
 update_term); the forms only check what a form can: a code's shape and that it is new, and a
-parent from the taxonomy's own terms (never the term itself or one below it).
+parent from the taxonomy's own terms in use (never the term itself or one below it; a term
+being edited keeps its current parent on the list even when that one is retired).
 """
 
 from __future__ import annotations
@@ -11,15 +12,17 @@ from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from kooperacja.directory.models import Taxonomy, TaxonomyTerm
-from kooperacja.directory.services import descendant_ids, fingerprint, tree
+from kooperacja.directory.services import CODE_MESSAGE, descendant_ids, fingerprint, is_valid_code, tree
 
-# Lowercase letters, digits and single hyphens or underscores between them, like the shipped codes.
-CODE_PATTERN = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*\Z"
+
+def validate_code(value: str) -> None:
+    """A new term's code: lowercase letters a–z, digits and single hyphens (services.is_valid_code)."""
+    if not is_valid_code(value):
+        raise ValidationError(CODE_MESSAGE, code="invalid")
 
 
 class ParentField(forms.ModelChoiceField):
@@ -73,17 +76,28 @@ class TermForm(forms.Form):
         self.term = term
         terms = list(
             TaxonomyTerm.objects.filter(taxonomy=taxonomy).only(
-                "id", "public_id", "code", "name", "parent_id", "position"
+                "id", "public_id", "code", "name", "parent_id", "position", "is_active"
             )
         )
         excluded = descendant_ids(term, terms) if term is not None else set()
-        parent = cast(ParentField, self.fields["parent"])
-        parent.queryset = TaxonomyTerm.objects.filter(taxonomy=taxonomy).exclude(pk__in=excluded)
-        parent.choices = [("", parent.empty_label or "")] + [
-            (str(option.public_id), f"{'— ' * depth}{option.name} ({option.code})")
-            for option, depth in tree(terms)
-            if option.pk not in excluded
+        current_parent = term.parent_id if term is not None else None
+        offered = [
+            option
+            for option in terms
+            if option.pk not in excluded and (option.is_active or option.pk == current_parent)
         ]
+        parent = cast(ParentField, self.fields["parent"])
+        parent.queryset = TaxonomyTerm.objects.filter(pk__in=[option.pk for option in offered])
+        parent.choices = [("", parent.empty_label or "")] + [
+            (str(option.public_id), self._parent_label(option, depth)) for option, depth in tree(offered)
+        ]
+
+    @staticmethod
+    def _parent_label(option: TaxonomyTerm, depth: int) -> str:
+        label = f"{'— ' * depth}{option.name} ({option.code})"
+        if not option.is_active:
+            label = str(_("%(term)s — retired") % {"term": label})
+        return label
 
 
 class TermCreateForm(TermForm):
@@ -94,12 +108,7 @@ class TermCreateForm(TermForm):
             "A stable identifier: lowercase letters, digits and hyphens, for example family-mediation. "
             "It cannot be changed later: other systems and saved searches refer to it."
         ),
-        validators=[
-            RegexValidator(
-                CODE_PATTERN,
-                message=_("Use lowercase letters, digits and single hyphens only, for example family-mediation."),
-            )
-        ],
+        validators=[validate_code],
         error_messages={"required": _("Enter the code of the term.")},
     )
     field_order = ["code", "name", "description", "parent", "position"]
@@ -112,6 +121,16 @@ class TermCreateForm(TermForm):
 
 
 class TermEditForm(TermForm):
+    is_active = forms.BooleanField(
+        label=capfirst(_("in use")),
+        required=False,
+        help_text=_(
+            "Untick to retire a mistaken or outdated term: it is no longer offered in the search filters, "
+            "in the service form or as a column of the resource map. Services that carry it keep it, and "
+            "their pages still show it. Tick again to bring it back. A term with terms in use below it "
+            "cannot be retired until they are."
+        ),
+    )
     # The fingerprint of the values the form showed (see `fingerprint`).
     previous = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
@@ -125,6 +144,7 @@ class TermEditForm(TermForm):
                 "description": term.description,
                 "parent": term.parent.public_id if term.parent else None,
                 "position": term.position,
+                "is_active": term.is_active,
                 "previous": fingerprint(term),
             },
         )

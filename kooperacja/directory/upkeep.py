@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Field, Q
@@ -305,6 +306,16 @@ def _service_snapshot(service: Service) -> dict[str, str]:
     return shown
 
 
+def assurer_name(service: Service) -> str:
+    """Who last confirmed the entry, as the history names people: the name of the platform's
+    user with the assurer's e-mail, else the e-mail itself (an import's, or a removed account's)."""
+    email = service.assurer_email
+    if not email:
+        return ""
+    user = get_user_model().objects.filter(email__iexact=email).order_by("-is_active", "pk").first()
+    return str(user) if user is not None else email
+
+
 def is_due_for_verification(service: Service, now: dt.datetime | None = None) -> bool:
     """The rule of `Service.objects.due_for_verification` for a service already read: not defunct,
     and confirmed (or, never confirmed, added) more than VERIFY_AFTER_DAYS ago."""
@@ -487,8 +498,10 @@ def create_service(
 ) -> Service:
     """Add a service of the institution with its first place; only its keepers may.
 
-    Bad data raises ValidationError (by field; place fields as the location form names them)
-    and nothing is saved.
+    Adding an entry is confirming it: its keeper has just written it, so it is assured today by
+    the actor (residents are not told the institution has not confirmed it yet, and the
+    six-month reminder counts from today). Bad data raises ValidationError (by field; place
+    fields as the location form names them) and nothing is saved.
     """
     if not can_edit_services_of(actor, institution):
         raise PermissionDenied
@@ -501,6 +514,8 @@ def create_service(
             created_at=now,
             updated_at=now,
             updated_by=actor if getattr(actor, "pk", None) else None,
+            assured_date=timezone.localdate(),
+            assurer_email=getattr(actor, "email", "") or "",
             **{name: value for name, value in values.items() if name in SERVICE_FIELDS},
         )
         _validated(service)

@@ -124,7 +124,8 @@ def _monthly_days(schedule: ScheduleLike) -> str:
     month_days: list[str] = []
     last_day = False
     for value in _codes(schedule.bymonthday):
-        if value.lstrip("+").isdigit() and 1 <= int(value) <= 31:
+        # ASCII digits only: "²" is a digit to str.isdigit but not to int().
+        if value.lstrip("+").isascii() and value.lstrip("+").isdigit() and 1 <= int(value) <= 31:
             month_days.append(pgettext("ordinal day of the month", "%(number)s.") % {"number": int(value)})
         elif value == "-1":
             last_day = True

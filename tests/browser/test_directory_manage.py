@@ -7,13 +7,21 @@ import pytest
 from django.utils import translation
 from playwright.sync_api import Page, expect
 
-from tests.personas import LEADER, SCHOOL
+from kooperacja.directory import upkeep
+from kooperacja.directory.tests.test_upkeep import institution
+from kooperacja.directory.tests.test_upkeep import place as first_place
+from tests.personas import ADMIN, LEADER, SCHOOL
 
 BOTH_VIEWPORTS = pytest.mark.parametrize("viewport", ["desktop", "mobile"], indirect=True)
 
 
 def _overflow(page: Page) -> int:
     return int(page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth"))
+
+
+def polish(msgid: str) -> str:
+    with translation.override("pl"):
+        return translation.gettext(msgid)
 
 
 def _width(viewport: str) -> str:
@@ -29,6 +37,10 @@ def test_it_shows_the_list_and_the_form_of_an_entry(sign_in, visit, screenshot, 
     rows = page.locator("main table tbody tr")
     assert rows.count() > 0, "the demo's GOPS Mirzec services are listed"
     assert _overflow(page) <= 0, f"the list is {_overflow(page)}px wider than the screen"
+    # No column is cut off: the table fits its region (on a phone each entry is a block).
+    cut = page.evaluate("(w => w.scrollWidth - w.clientWidth)(document.querySelector('main .table-wrap'))")
+    assert cut <= 0, f"the table is {cut}px wider than its region"
+    expect(page.locator("main h1")).to_have_text(polish("Our services in the directory"))
     screenshot(f"directory-manage-list-{_width(viewport)}")
 
     rows.first.locator("a").first.click()
@@ -84,6 +96,49 @@ def test_it_shows_a_polish_error_for_bad_input(sign_in, visit, page):
     expect(page.locator("#form-errors")).to_be_visible()
     with translation.override("pl"):
         message = translation.gettext("Write the postal code as NN-NNN, for example 27-220.")
-    # The place's errors have their own summary, each linked to its field.
-    expect(page.locator("#place-errors a[href='#id_place-postal_code']")).to_contain_text(message)
+    # ONE summary lists the errors of the service and of its place, each linked to its field,
+    # and the page opens on it.
+    expect(page.locator(".error-summary")).to_have_count(1)
+    expect(page.locator("#form-errors a[href='#id_place-postal_code']")).to_contain_text(message)
+    expect(page.locator("#form-errors a[href='#id_name']")).to_be_visible()
+    expect(page.locator("#form-errors")).to_be_focused()
     expect(page.locator("#id_place-postal_code")).to_have_attribute("aria-invalid", "true")
+
+
+@BOTH_VIEWPORTS
+def test_it_says_first_that_someone_else_saved_and_saves_on_the_second_try(
+    sign_in, visit, page, persona, screenshot, viewport
+):
+    leader = persona(LEADER)
+    service = upkeep.create_service(
+        leader, institution("GOPS Mirzec"), {"name": "Zajęcia dla rodziców (test)", "minimum_age": 16}, first_place()
+    )
+    sign_in(LEADER)
+    page = visit(f"/directory/manage/services/{service.public_id}/")
+    page.locator("#id_name").fill("Zajęcia dla rodziców — wersja kierownika")
+    # Meanwhile an administrator saves another version of the entry.
+    upkeep.update_service(persona(ADMIN), service, {"minimum_age": 18, "maximum_age": 99}, version=service.version)
+
+    with page.expect_navigation():
+        page.locator("main form.manage-form button[type='submit']").click()
+
+    conflict = page.locator("#conflict")
+    expect(conflict).to_be_visible()
+    expect(conflict).to_be_focused()
+    # The first thing after the heading, and no "correct the marked fields" summary.
+    assert page.evaluate("document.querySelector('main h1').nextElementSibling.id") == "conflict"
+    expect(page.locator("#form-errors")).to_have_count(0)
+    expect(conflict.locator("tbody tr")).to_have_count(2)
+    expect(conflict.locator("tbody tr").first).to_contain_text("18")
+    assert _overflow(page) <= 0, f"the page is {_overflow(page)}px wider than the screen"
+    screenshot(f"directory-manage-conflict-{_width(viewport)}")
+
+    with page.expect_navigation():
+        page.locator("main form.manage-form button[type='submit']").click()
+    expect(page.locator(".message-success")).to_be_visible()
+    service.refresh_from_db()
+    assert (service.name, service.minimum_age, service.maximum_age) == (
+        "Zajęcia dla rodziców — wersja kierownika",
+        16,
+        None,
+    )

@@ -226,6 +226,21 @@ def test_it_shows_a_term_an_administrator_added_under_a_main_category(land):
     assert found[("Alfa", "health")] == 1
 
 
+def test_it_gives_a_retired_category_no_column(land):
+    health = TaxonomyTerm.objects.categories().get(code="health")
+    TaxonomyTerm.objects.create(
+        taxonomy=health.taxonomy, code="telemedicine", name="Teleporady", parent=health, position=999, is_active=False
+    )
+    make_service("Teleporada", ["telemedicine"], gminas=[land.alfa])
+
+    found = cells(land, expand=[EXPAND_ALL])
+
+    assert ("Alfa", "telemedicine") not in found
+    # A service counts under a column through the categories in use it carries only.
+    assert found[("Alfa", "health")] == 0
+    assert "health" in {column.category for column in CategoryColumns().columns()}
+
+
 def test_it_survives_terms_left_in_a_cycle_by_an_import(land):
     counselling = TaxonomyTerm.objects.categories().get(code="counselling")
     therapy = TaxonomyTerm.objects.categories().get(code="therapy")

@@ -70,7 +70,7 @@ def test_it_refuses_posting_to_the_list(client, login_as):
 def test_it_filters_by_name_status_and_due_confirmation(client, login_as, persona):
     leader = persona("lider.mirzec")
     old = add_service(leader, name="Zupa dla potrzebujących")
-    Service.objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(days=400))
+    Service.objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(days=400), assured_date=None)
     closed = add_service(leader, name="Mieszkanie chronione testowe", status=ServiceStatus.TEMPORARILY_CLOSED)
     login_as("lider.mirzec")
 

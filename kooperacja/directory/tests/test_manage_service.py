@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import uuid
 from typing import Any
 
@@ -217,16 +219,92 @@ def test_it_refuses_a_concurrent_edit_with_a_clear_message_and_overwrites_nothin
     response = client.post(edit_url(service), seen_by_leader)
 
     assert response.status_code == 409
-    assert (
-        polish(
-            "Someone else saved changes to this service after you opened the form. Nothing was saved: open the "
-            "service again to see the current entry, then repeat your changes."
-        )
-        in response.content.decode()
-    )
     assert response.context["form"]["name"].value() == "Wersja kierownika"
     service.refresh_from_db()
     assert (service.name, service.version) == ("Wersja administratora", 2)
+
+
+def test_it_says_first_that_someone_else_saved_and_shows_what_they_changed(client, login_as, persona):
+    service = add_service(persona("lider.mirzec"), minimum_age=16)
+    seen_by_leader = edit_data(service, name="Wersja kierownika", description="Opis kierownika")
+    login_as("admin")
+    client.post(edit_url(service), edit_data(service, name="Wersja administratora", minimum_age="18"))
+    login_as("lider.mirzec")
+
+    response = client.post(edit_url(service), seen_by_leader)
+
+    html = response.content.decode()
+    # Right after the heading, before anything else of the page; focused on load (tabindex -1 +
+    # the directory's focus script), and not the "correct the marked fields" summary.
+    assert re.search(r'</h1>\s*<div class="error-summary conflict" id="conflict" role="alert" tabindex="-1"', html)
+    assert "directory/focus-errors" in html
+    assert polish("Someone else saved this entry while you were editing it") in html
+    assert polish("The form has errors: nothing was saved. Correct the fields marked below.") not in html
+    assert not response.context["form"].errors
+    form = response.context["form"]
+    rows = {(row.label, row.saved, row.typed) for row in response.context["conflict"]}
+    # What the administrator changed, against the leader's values; not the leader's own changes.
+    assert rows == {
+        (form.fields["name"].label, "Wersja administratora", "Wersja kierownika"),
+        (form.fields["minimum_age"].label, "18", "16"),
+    }
+    assert polish("Saved now") in html and polish("Your version") in html
+    assert str(persona("admin")) in html
+
+
+def test_it_saves_the_editors_version_when_they_save_again_after_the_refusal(client, login_as, persona):
+    service = add_service(persona("lider.mirzec"))
+    seen_by_leader = edit_data(service, name="Wersja kierownika")
+    login_as("admin")
+    client.post(edit_url(service), edit_data(service, name="Wersja administratora"))
+    login_as("lider.mirzec")
+    refused = client.post(edit_url(service), seen_by_leader)
+
+    # The same tab posts the form it now shows: the editor's values with the version saved now.
+    again = client.post(edit_url(service), posted(refused.context["form"]))
+
+    assert again.status_code == 302
+    service.refresh_from_db()
+    assert (service.name, service.version) == ("Wersja kierownika", 3)
+    assert [change.changes["name"] for change in service.changes.filter(action="updated").order_by("version")] == [
+        ["Poradnictwo rodzinne", "Wersja administratora"],
+        ["Wersja administratora", "Wersja kierownika"],
+    ]
+
+
+def test_it_tells_when_the_other_save_changed_nothing_the_form_shows(client, login_as, persona):
+    service = add_service(persona("lider.mirzec"))
+    seen_by_leader = edit_data(service, name="Wersja kierownika")
+    client.force_login(persona("admin"))
+    client.post(verify_url(service), {"version": "1"})
+    login_as("lider.mirzec")
+
+    response = client.post(edit_url(service), seen_by_leader)
+
+    assert response.status_code == 409
+    assert response.context["conflict"] == []
+    assert (
+        polish("They changed nothing that this form shows (for example, they confirmed the entry or changed a place).")
+        in response.content.decode()
+    )
+
+
+def test_it_keeps_a_place_typed_during_someone_elses_save_for_a_second_try(client, login_as, persona):
+    service = add_service(persona("lider.mirzec"))
+    add_url = reverse("directory:location_add", args=[service.public_id])
+    login_as("lider.mirzec")
+    shown = posted(client.get(add_url).context["form"])
+    shown.update({"address_1": "Mirzec 12", "postal_code": "27-220", "city": "Mirzec"})
+    client.post(edit_url(service), edit_data(service, name="Zmieniona w międzyczasie"))
+
+    refused = client.post(add_url, shown)
+
+    assert refused.status_code == 409
+    html = refused.content.decode()
+    assert re.search(r'</h1>\s*<div class="error-summary" id="conflict"', html)
+    assert refused.context["form"]["address_1"].value() == "Mirzec 12"
+    assert client.post(add_url, posted(refused.context["form"])).status_code == 302
+    assert service.service_at_locations.count() == 2
 
 
 def test_it_answers_bad_input_to_an_edit_and_changes_nothing(client, login_as, persona):
@@ -302,11 +380,13 @@ def test_it_refuses_to_confirm_an_entry_changed_since_it_was_shown(client, login
     client.force_login(leader)
     client.post(edit_url(service), edit_data(service, name="Zmieniona"))
 
+    Service.objects.filter(pk=service.pk).update(assured_date=dt.date(2020, 1, 1))
+
     response = client.post(verify_url(service), {"version": "1"})
 
     assert response.status_code == 409
     service.refresh_from_db()
-    assert service.assured_date is None
+    assert service.assured_date == dt.date(2020, 1, 1)
 
 
 def test_it_confirms_only_by_posting(client, login_as, persona):
@@ -319,11 +399,12 @@ def test_it_confirms_only_by_posting(client, login_as, persona):
 @pytest.mark.parametrize(("username", "status"), [("gops.mirzec", 403), ("szkola.mirzec", 404)])
 def test_it_lets_only_keepers_confirm(client, login_as, persona, username, status):
     service = add_service(persona("lider.mirzec"))
+    Service.objects.filter(pk=service.pk).update(assured_date=dt.date(2020, 1, 1))
     login_as(username)
 
     assert client.post(verify_url(service)).status_code == status
     service.refresh_from_db()
-    assert service.assured_date is None
+    assert service.assured_date == dt.date(2020, 1, 1)
 
 
 # --- history ----------------------------------------------------------------------------------
@@ -368,3 +449,97 @@ def test_it_pages_a_long_history_with_constant_queries(client, login_as, persona
         response = client.get(reverse("directory:service_history", args=[service.public_id]))
 
     assert len(response.context["entries"]) == 50
+
+
+# --- one error summary, who confirmed, a new entry is confirmed ----------------------------
+
+
+def test_it_lists_the_errors_of_the_service_and_its_place_in_one_summary(client, login_as):
+    login_as("lider.mirzec")
+
+    response = client.post(gops_add_url(), add_data(name="", **{"place-postal_code": "27220"}))
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert html.count('class="error-summary"') == 1
+    summary = html[html.index('id="form-errors"') : html.index("</div>", html.index('id="form-errors"'))]
+    assert 'href="#id_name"' in summary
+    assert 'href="#id_place-postal_code"' in summary
+    assert "directory/focus-errors" in html
+
+
+def test_it_names_who_confirmed_the_entry_rather_than_their_e_mail(client, login_as, persona):
+    school = persona("szkola.mirzec")
+    service = add_service(school, "PSP Mirzec")
+    login_as("szkola.mirzec")
+    client.post(verify_url(service), {"version": "1"})
+
+    html = client.get(edit_url(service)).content.decode()
+
+    assert str(school) != school.email
+    assert str(school) in html
+    assert school.email not in html
+
+
+def test_it_shows_the_e_mail_of_a_confirmation_by_nobody_it_knows(client, login_as, persona):
+    service = add_service(persona("lider.mirzec"))
+    Service.objects.filter(pk=service.pk).update(assurer_email="import@example.org")
+    login_as("lider.mirzec")
+
+    assert "import@example.org" in client.get(edit_url(service)).content.decode()
+
+
+def test_it_counts_adding_an_entry_as_confirming_it(client, login_as):
+    leader = login_as("lider.mirzec")
+
+    client.post(gops_add_url(), add_data())
+
+    service = Service.objects.get(name="Grupa wsparcia dla rodziców")
+    assert (service.assured_date, service.assurer_email) == (timezone.localdate(), leader.email)
+    public = client.get(reverse("directory:service", args=[service.public_id])).content.decode()
+    assert polish("The institution has not confirmed these details yet.") not in public
+
+
+# --- retired terms ---------------------------------------------------------------------------
+
+
+def retire(code: str) -> TaxonomyTerm:
+    TaxonomyTerm.objects.filter(code=code).update(is_active=False)
+    return TaxonomyTerm.objects.get(code=code)
+
+
+def offered(form: ServiceForm, name: str) -> set[str]:
+    return {str(option.data["value"]) for option in form[name].subwidgets}
+
+
+def test_it_offers_no_retired_term_to_an_entry_without_it(client, login_as, persona):
+    service = add_service(persona("lider.mirzec"))
+    mediation, seniors = retire("mediation"), retire("seniors")
+    login_as("lider.mirzec")
+
+    form = client.get(edit_url(service)).context["form"]
+
+    assert str(mediation.pk) not in offered(form, "categories")
+    assert str(seniors.pk) not in offered(form, "target_groups")
+    assert str(TaxonomyTerm.objects.get(code="therapy").pk) in offered(form, "categories")
+    response = client.post(edit_url(service), edit_data(service, categories=[str(mediation.pk)]))
+    assert response.status_code == 400
+    assert "categories" in response.context["form"].errors
+    assert not service.attributes.filter(taxonomy_term=mediation).exists()
+
+
+def test_it_keeps_a_retired_term_the_entry_carries_until_the_editor_unticks_it(client, login_as, persona):
+    service = add_service(persona("lider.mirzec"), categories=[TaxonomyTerm.objects.get(code="mediation")])
+    mediation = retire("mediation")
+    login_as("lider.mirzec")
+
+    page = client.get(edit_url(service))
+    assert str(mediation.pk) in offered(page.context["form"], "categories")
+    assert polish("%(name)s (retired: untick to remove it)") % {"name": mediation.name} in page.content.decode()
+
+    client.post(edit_url(service), edit_data(service, name="Zmiana nazwy"))
+    assert service.attributes.filter(taxonomy_term=mediation).exists()
+
+    client.post(edit_url(service), edit_data(service, categories=[str(TaxonomyTerm.objects.get(code="therapy").pk)]))
+    assert not service.attributes.filter(taxonomy_term=mediation).exists()
+    assert str(mediation.pk) not in offered(client.get(edit_url(service)).context["form"], "categories")

@@ -275,3 +275,58 @@ def test_it_prints_who_may_ask_and_costs_as_the_service_page_does(client):
     assert "150%" in text
     assert "Konsultacja: 40,00 EUR" in text
     assert "zł" not in text.split("Konsultacja")[1][:20]
+
+
+def laid_out_lines(gmina_code: str) -> list[str]:
+    """The text of every line WeasyPrint laid out in the gmina's Informator."""
+    from weasyprint.formatting_structure.boxes import LineBox
+
+    request = RequestFactory().get("/")
+    with translation.override("pl"):
+        html = informator.informator_html(request, Municipality.objects.with_parents().get(code=gmina_code))
+    document = informator.informator_document(html, base_url="http://testserver/")
+    lines: list[str] = []
+
+    def text(box: object) -> str:
+        own = getattr(box, "text", None)
+        return own if isinstance(own, str) else "".join(text(child) for child in getattr(box, "children", []) or [])
+
+    def walk(box: object) -> None:
+        if isinstance(box, LineBox):
+            lines.append(" ".join(text(box).split()))
+            return
+        for child in getattr(box, "children", []) or []:
+            walk(child)
+
+    for page in document.pages:
+        walk(page._page_box)
+    return lines
+
+
+# Sentences that nearly fill the line beside "Jak skorzystać": WeasyPrint broke them after the
+# first word ("Szkoła, / klub seniora…") while the template left whitespace before </dd>.
+NEARLY_FULL = [
+    "Szkoła, klub seniora lub sołtys uzgadnia termin spotkania z komendantem posterunku.",
+    "Zapisz się w bibliotece lub telefonicznie; zajęcia ruszają, gdy zbierze się grupa 8 osób.",
+]
+
+
+def test_it_breaks_no_line_after_its_first_word():
+    for number, sentence in enumerate(NEARLY_FULL):
+        make_service(f"Usługa Jaskier {number}", application_process=sentence)
+    make_service("Usługa Jaskier ze skierowaniem", application_process=NEARLY_FULL[0], referral_required=True)
+
+    lines = laid_out_lines(MIRZEC)
+
+    for sentence in NEARLY_FULL:
+        first_word = sentence.split()[0]
+        assert first_word not in lines, f"“{first_word}” stands alone on a line"
+        assert sentence in lines
+
+
+def test_it_removes_only_whitespace_that_ends_a_block_or_comes_before_a_line_break():
+    html = "<dd>\n  Szkoła,  klub\n  </dd><p>tekst <b>pogrubiony</b> dalej \n</p>a <br> b<span>x </span>y"
+
+    assert informator.without_trailing_whitespace(html) == (
+        "<dd>\n  Szkoła,  klub</dd><p>tekst <b>pogrubiony</b> dalej</p>a<br> b<span>x </span>y"
+    )

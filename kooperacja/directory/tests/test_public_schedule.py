@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.utils import translation
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from kooperacja.directory.wording import (
@@ -108,6 +108,7 @@ def test_it_names_exactly_the_days_of_the_schedule(codes):
         assert _days_named(describe_weekdays(codes)) == set(codes) & set(WEEKDAYS)
 
 
+@example(Hours(freq="MONTHLY", bymonthday="²"))
 @given(
     st.builds(
         Hours,

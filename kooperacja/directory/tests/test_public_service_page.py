@@ -175,18 +175,40 @@ def test_it_warns_that_a_service_is_temporarily_closed(client):
 
 
 @pytest.mark.parametrize("status", [ServiceStatus.INACTIVE, ServiceStatus.DEFUNCT])
-def test_it_answers_404_for_a_service_that_no_longer_runs(client, status):
-    service = make_service("Usługa Jaskier", status=status)
+def test_it_answers_410_with_a_way_on_for_a_service_that_no_longer_runs(client, status):
+    service = make_service("Usługa Jaskier", status=status, categories=["mediation"])
 
-    assert client.get(url(service)).status_code == 404
+    response = client.get(url(service))
+
+    assert response.status_code == 410
+    text = text_of(response)
+    assert in_polish(polish("This service is no longer offered")) in text
+    assert "Usługa Jaskier" in text
+    assert service.institution.name in text
+    html = response.content.decode()
+    assert f'href="{reverse("directory:search")}?gmina={MIRZEC}&amp;category=mediation"' in html
+    # Nothing of how to get help: the details may no longer hold.
+    assert "ul. Kolejowa 1" not in html
 
 
-def test_it_answers_404_for_a_service_of_an_inactive_institution(client):
+def test_it_answers_410_for_a_service_of_an_inactive_institution(client):
     service = make_service("Usługa Jaskier")
     service.institution.is_active = False
     service.institution.save()
 
-    assert client.get(url(service)).status_code == 404
+    response = client.get(url(service))
+
+    assert response.status_code == 410
+    assert in_polish(polish("This service is no longer offered")) in text_of(response)
+
+
+def test_it_links_a_gone_service_without_a_category_or_place_to_the_whole_directory(client):
+    service = make_service("Usługa Jaskier", status=ServiceStatus.DEFUNCT, categories=[], gmina=None)
+
+    response = client.get(url(service))
+
+    assert response.status_code == 410
+    assert f'href="{reverse("directory:search")}"' in response.content.decode()
 
 
 def test_it_answers_404_for_an_unknown_service(client):

@@ -13,7 +13,7 @@ from django.utils.html import escape
 
 from kooperacja.core.models import AuditAction, AuditEvent
 from kooperacja.directory.models import CATEGORIES, FIELDS, SearchTerm, Taxonomy, TaxonomyTerm
-from kooperacja.directory.services import StaleTerm, add_term, fingerprint, update_term
+from kooperacja.directory.services import CODE_MESSAGE, StaleTerm, add_term, fingerprint, update_term
 from kooperacja.directory.tests.test_gaps import make_service
 from tests.personas import ADMIN, GOPS_MIRZEC, LEADER, SCHOOL
 
@@ -47,7 +47,9 @@ def edit_data(of: TaxonomyTerm, **changes: Any) -> dict[str, Any]:
         "position": of.position,
         "previous": fingerprint(of),
     }
-    return data | changes
+    if of.is_active:
+        data["is_active"] = "on"
+    return {name: value for name, value in (data | changes).items() if value is not None}
 
 
 # --- Who may ----------------------------------------------------------------------------------
@@ -185,11 +187,10 @@ def test_it_preselects_the_parent_of_an_add_below_link(client, login_as):
     ("data", "field", "message"),
     [
         ({"code": "", "name": "X"}, "code", "Enter the code of the term."),
-        (
-            {"code": "Teleporady!", "name": "X"},
-            "code",
-            "Use lowercase letters, digits and single hyphens only, for example family-mediation.",
-        ),
+        ({"code": "Teleporady!", "name": "X"}, "code", str(CODE_MESSAGE)),
+        ({"code": "respite_care", "name": "Opieka wytchnieniowa"}, "code", str(CODE_MESSAGE)),
+        ({"code": "respite--care", "name": "Opieka wytchnieniowa"}, "code", str(CODE_MESSAGE)),
+        ({"code": "-respite", "name": "Opieka wytchnieniowa"}, "code", str(CODE_MESSAGE)),
         ({"code": "x", "name": ""}, "name", "Enter the name of the term."),
         (
             {"code": "health", "name": "Drugie zdrowie"},
@@ -359,3 +360,194 @@ def test_it_offers_no_way_to_delete_a_term(client, login_as):
     # A "delete" smuggled into a valid edit is ignored: the term is saved as it was.
     assert client.post(edit_url(therapy), edit_data(therapy, delete="1")).status_code == 302
     assert TaxonomyTerm.objects.filter(pk=therapy.pk, code="therapy").exists()
+
+
+# --- Retiring a term ---------------------------------------------------------------------------
+
+
+def test_it_retires_a_term_records_it_and_marks_it_in_the_tree(client, login_as):
+    therapy = term("therapy")
+    login_as(ADMIN)
+
+    response = client.post(edit_url(therapy), edit_data(therapy, is_active=None))
+
+    assert response.status_code == 302
+    therapy.refresh_from_db()
+    assert not therapy.is_active
+    event = AuditEvent.objects.get(action=AuditAction.UPDATE, object_id=str(therapy.public_id))
+    assert event.details["changes"] == {"is_active": [True, False]}
+    html = client.get(reverse("directory:taxonomy_terms", kwargs={"public_id": categories().public_id})).content
+    item = html.decode().split('id="term-therapy"')[1].split("</li>")[0]
+    assert in_polish("retired") in item
+    # A retired term takes no new term below it.
+    assert f"?parent={therapy.public_id}" not in item
+
+
+def test_it_brings_a_retired_term_back(client, login_as):
+    therapy = term("therapy")
+    TaxonomyTerm.objects.filter(pk=therapy.pk).update(is_active=False)
+    therapy.refresh_from_db()
+    login_as(ADMIN)
+
+    edit_page = client.get(edit_url(therapy)).content.decode()
+    assert 'name="is_active"' in edit_page and in_polish("in use").capitalize() in edit_page
+
+    response = client.post(edit_url(therapy), edit_data(therapy, is_active="on"))
+
+    assert response.status_code == 302
+    therapy.refresh_from_db()
+    assert therapy.is_active
+
+
+def test_it_refuses_to_retire_a_term_with_terms_in_use_below_it(client, login_as):
+    specialist = term("specialist-counselling")
+    login_as(ADMIN)
+
+    response = client.post(edit_url(specialist), edit_data(specialist, is_active=None))
+
+    assert response.status_code == 400
+    assert "is_active" in response.context["form"].errors
+    assert escape(term("legal-counselling").name) in response.content.decode()
+    specialist.refresh_from_db()
+    assert specialist.is_active
+
+
+def test_it_retires_a_parent_once_the_terms_below_it_are_retired(persona):
+    specialist = term("specialist-counselling")
+    for child in TaxonomyTerm.objects.filter(parent=specialist):
+        update_term(
+            persona(ADMIN),
+            child,
+            name=child.name,
+            description=child.description,
+            parent=child.parent,
+            position=child.position,
+            previous=fingerprint(child),
+            is_active=False,
+        )
+
+    update_term(
+        persona(ADMIN),
+        specialist,
+        name=specialist.name,
+        description=specialist.description,
+        parent=specialist.parent,
+        position=specialist.position,
+        previous=fingerprint(specialist),
+        is_active=False,
+    )
+
+    assert not term("specialist-counselling").is_active
+
+
+def test_it_puts_no_term_in_use_under_a_retired_one(client, login_as, persona):
+    therapy, mediation = term("therapy"), term("mediation")
+    TaxonomyTerm.objects.filter(pk=therapy.pk).update(is_active=False)
+    login_as(ADMIN)
+
+    added = client.post(
+        add_url(categories()), {"code": "art-therapy", "name": "Arteterapia", "parent": str(therapy.public_id)}
+    )
+    moved = client.post(edit_url(mediation), edit_data(mediation, parent=str(therapy.public_id)))
+
+    assert added.status_code == moved.status_code == 400
+    assert not TaxonomyTerm.objects.filter(code="art-therapy").exists()
+    assert term("mediation").parent == mediation.parent
+    # Nor is a retired term offered as a parent.
+    assert str(therapy.public_id) not in client.get(add_url(categories())).content.decode()
+
+
+def test_it_keeps_a_retired_current_parent_of_a_retired_term_on_its_form(client, login_as):
+    therapy = term("therapy")
+    child = TaxonomyTerm.objects.create(
+        taxonomy=categories(), code="old-child", name="Stare", parent=therapy, is_active=False
+    )
+    TaxonomyTerm.objects.filter(pk=therapy.pk).update(is_active=False)
+    login_as(ADMIN)
+
+    response = client.post(edit_url(child), edit_data(child, description="Opis"))
+
+    assert response.status_code == 302
+    child.refresh_from_db()
+    assert (child.parent, child.description, child.is_active) == (therapy, "Opis", False)
+
+
+# --- Near-duplicates ---------------------------------------------------------------------------
+
+
+def test_it_refuses_a_name_that_only_differs_by_case_from_a_term_in_use(client, login_as):
+    legal = term("legal-counselling")
+    login_as(ADMIN)
+
+    response = client.post(add_url(categories()), {"code": "legal-advice", "name": legal.name.upper()})
+
+    assert response.status_code == 400
+    assert "name" in response.context["form"].errors
+    assert not TaxonomyTerm.objects.filter(code="legal-advice").exists()
+
+
+def test_it_refuses_a_code_that_only_differs_by_a_hyphen_from_a_term_in_use_in_the_form(client, login_as):
+    taxonomy = Taxonomy.objects.create(code="imported", name="Zaimportowana")
+    TaxonomyTerm.objects.create(taxonomy=taxonomy, code="respite_care", name="Opieka (import)")
+    login_as(ADMIN)
+
+    response = client.post(add_url(taxonomy), {"code": "respite-care", "name": "Opieka wytchnieniowa"})
+
+    assert response.status_code == 400
+    assert "code" in response.context["form"].errors
+    assert "respite_care" in response.content.decode()
+
+
+def test_it_refuses_a_code_that_only_differs_by_an_underscore_or_case_from_a_term_in_use(persona):
+    taxonomy = Taxonomy.objects.create(code="imported", name="Zaimportowana")
+    TaxonomyTerm.objects.create(taxonomy=taxonomy, code="respite_care", name="Opieka wytchnieniowa (import)")
+
+    with pytest.raises(ValidationError) as refused:
+        add_term(persona(ADMIN), taxonomy, code="respite-care", name="Opieka wytchnieniowa")
+
+    assert "code" in refused.value.message_dict
+    assert not TaxonomyTerm.objects.filter(code="respite-care").exists()
+
+
+def test_it_adds_the_right_term_once_the_mistaken_one_is_retired(persona):
+    taxonomy = Taxonomy.objects.create(code="imported", name="Zaimportowana")
+    mistaken = TaxonomyTerm.objects.create(taxonomy=taxonomy, code="respite_care", name="Opieka wytchnieniowa")
+    update_term(
+        persona(ADMIN),
+        mistaken,
+        name=mistaken.name,
+        description="",
+        parent=None,
+        position=0,
+        previous=fingerprint(mistaken),
+        is_active=False,
+    )
+
+    added = add_term(persona(ADMIN), taxonomy, code="respite-care", name="Opieka wytchnieniowa")
+
+    assert added.is_active
+    # Bringing the mistaken one back would make two of the same term in use.
+    mistaken.refresh_from_db()
+    with pytest.raises(ValidationError) as refused:
+        update_term(
+            persona(ADMIN),
+            mistaken,
+            name=mistaken.name,
+            description="",
+            parent=None,
+            position=0,
+            previous=fingerprint(mistaken),
+            is_active=True,
+        )
+    assert "is_active" in refused.value.message_dict
+
+
+def test_it_refuses_renaming_a_term_to_the_name_of_another_in_use(client, login_as):
+    therapy, mediation = term("therapy"), term("mediation")
+    login_as(ADMIN)
+
+    response = client.post(edit_url(therapy), edit_data(therapy, name=f"  {mediation.name.lower()} "))
+
+    assert response.status_code == 400
+    assert "name" in response.context["form"].errors
+    assert term("therapy").name == therapy.name

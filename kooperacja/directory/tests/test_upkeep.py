@@ -263,11 +263,23 @@ def test_it_refuses_confirming_an_entry_that_changed_since_it_was_shown(persona)
     service = add_service(leader)
     upkeep.update_service(leader, service, {"name": "Nowa nazwa"}, version=1)
 
+    Service.objects.filter(pk=service.pk).update(assured_date=dt.date(2020, 1, 1))
+
     with pytest.raises(upkeep.StaleVersion):
         upkeep.verify_service(leader, service, version=1)
 
     service.refresh_from_db()
-    assert service.assured_date is None
+    assert service.assured_date == dt.date(2020, 1, 1)
+
+
+def test_it_counts_adding_an_entry_as_confirming_it(persona):
+    leader = persona("lider.mirzec")
+
+    service = add_service(leader)
+
+    assert (service.assured_date, service.assurer_email) == (timezone.localdate(), leader.email)
+    assert not upkeep.is_due_for_verification(service)
+    assert service not in Service.objects.due_for_verification()
 
 
 # --- places -----------------------------------------------------------------------------------
@@ -393,8 +405,12 @@ def test_it_writes_hours_as_people_read_them():
 
 
 def _old_service(actor: Any, where: str, days: int = 200, **fields: Any) -> Service:
+    """An entry added `days` ago that nobody confirmed (an import's, or one older than the rule
+    that adding an entry confirms it)."""
     service = add_service(actor, where, **fields)
-    Service.objects.filter(pk=service.pk).update(created_at=timezone.now() - dt.timedelta(days=days))
+    Service.objects.filter(pk=service.pk).update(
+        created_at=timezone.now() - dt.timedelta(days=days), assured_date=None, assurer_email=""
+    )
     return service
 
 

@@ -24,8 +24,16 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from kooperacja.core.http import AuthenticatedHttpRequest
 from kooperacja.core.policies import is_platform_admin
 from kooperacja.directory import upkeep
-from kooperacja.directory.manage_forms import InstitutionSearchForm, LocationForm, ManageFilterForm, ServiceForm
-from kooperacja.directory.models import LISTED_STATUSES, Service, ServiceAtLocation
+from kooperacja.directory.manage_forms import (
+    Difference,
+    InstitutionSearchForm,
+    LocationForm,
+    ManageFilterForm,
+    ServiceForm,
+    differences,
+    fields_changed,
+)
+from kooperacja.directory.models import LISTED_STATUSES, Service, ServiceAtLocation, ServiceChange
 from kooperacja.directory.policies import (
     can_keep_services,
     get_institution_for_service_add,
@@ -140,7 +148,8 @@ def _add_page(
     return render(
         request,
         "directory/manage/service_form.html",
-        {"institution": institution, "form": form, "place": place},
+        # One error summary lists the errors of both forms (the service's and its first place's).
+        {"institution": institution, "form": form, "place": place, "summary_forms": [form, place]},
         status=status,
     )
 
@@ -152,6 +161,8 @@ def _edit_page(
     *,
     status: int = 200,
     refusal: ValidationError | None = None,
+    conflict: list[Difference] | None = None,
+    conflict_by: list[ServiceChange] | None = None,
 ) -> HttpResponse:
     places = [
         (sal, upkeep.location_title(sal.location))
@@ -168,6 +179,11 @@ def _edit_page(
             "due": upkeep.is_due_for_verification(service),
             "listed": service.status in LISTED_STATUSES and service.institution.is_active,
             "refusal": refusal,
+            "conflict": conflict,
+            # The last of the saves since the editor opened the form: who and when.
+            "conflict_last": conflict_by[-1] if conflict_by else None,
+            "assurer": upkeep.assurer_name(service),
+            "summary_forms": [form],
         },
         status=status,
     )
@@ -184,10 +200,32 @@ def service_edit(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResp
         return _edit_page(request, service, form, status=400)
     try:
         upkeep.update_service(request.user, service, form.service_fields(), version=form.cleaned_data["version"] or 0)
+    except upkeep.StaleVersion:
+        return _conflict_page(request, service, form)
     except ValidationError as refusal:
         return _edit_page(request, service, form, status=_refused(form, refusal))
     messages.success(request, _("The changes were saved."))
     return redirect("directory:service_edit", public_id=service.public_id)
+
+
+def _conflict_page(request: AuthenticatedHttpRequest, service: Service, typed: ServiceForm) -> HttpResponse:
+    """Someone saved the entry after the editor opened it (409): the page says so first and
+    lists the fields the others changed since the version the editor opened (the history says
+    which) whose saved values now differ from the ones the editor typed: "saved now" against
+    "your version". The form holds the editor's values and the version saved now: saving it
+    again, after reading the difference, is the editor's confirmation and keeps the editor's
+    version (unless yet another save came between). Nothing is lost: the other save is in the
+    history."""
+    opened = typed.cleaned_data.get("version") or 0
+    service.refresh_from_db()
+    since = list(service.changes.filter(version__gt=opened).select_related("actor").order_by("version", "id"))
+    saved = ServiceForm(instance=service, institution=service.institution)
+    changed = differences(saved, typed, only=fields_changed(change.changes for change in since))
+    data = request.POST.copy()
+    data["version"] = str(service.version)
+    again = ServiceForm(data, instance=service, institution=service.institution)
+    again.is_valid()
+    return _edit_page(request, service, again, status=409, conflict=changed, conflict_by=since[-1:])
 
 
 @require_POST
@@ -229,6 +267,7 @@ def _place_page(
     *,
     sal: ServiceAtLocation | None = None,
     status: int = 200,
+    conflict: bool = False,
 ) -> HttpResponse:
     shared = 0
     if sal is not None:
@@ -243,9 +282,23 @@ def _place_page(
             "sal": sal,
             "title": upkeep.location_title(sal.location) if sal else "",
             "shared": shared,
+            "conflict": conflict,
         },
         status=status,
     )
+
+
+def _with_current_version(
+    request: AuthenticatedHttpRequest, service: Service, form: LocationForm, *, current: Any = None
+) -> LocationForm:
+    """The place form as the editor filled it, carrying the entry's version saved now: after a
+    refusal because someone else saved the entry, saving it again keeps the editor's place."""
+    service.refresh_from_db()
+    data = request.POST.copy()
+    data["version"] = str(service.version)
+    again = LocationForm(data, institution=service.institution, current=current)
+    again.is_valid()
+    return again
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -260,6 +313,8 @@ def location_add(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResp
         return _place_page(request, service, form, status=400)
     try:
         upkeep.add_location(request.user, service, form.location_fields(), version=form.cleaned_data["version"] or 0)
+    except upkeep.StaleVersion:
+        return _place_page(request, service, _with_current_version(request, service, form), status=409, conflict=True)
     except ValidationError as refusal:
         return _place_page(request, service, form, status=_refused(form, refusal))
     messages.success(request, _("The place was added."))
@@ -282,6 +337,9 @@ def location_edit(request: AuthenticatedHttpRequest, public_id: UUID, location_i
         upkeep.update_location(
             request.user, service, sal, form.location_fields(), version=form.cleaned_data["version"] or 0
         )
+    except upkeep.StaleVersion:
+        again = _with_current_version(request, service, form, current=current)
+        return _place_page(request, service, again, sal=sal, status=409, conflict=True)
     except ValidationError as refusal:
         return _place_page(request, service, form, sal=sal, status=_refused(form, refusal))
     messages.success(request, _("The changes were saved."))

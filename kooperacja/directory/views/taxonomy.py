@@ -1,5 +1,6 @@
-"""Taxonomy administration for platform administrators: the taxonomies, their terms as a tree,
-adding a term and editing one (rules in kooperacja.directory.services, "Taxonomy administration").
+"""Taxonomy administration for platform administrators: the taxonomies, their terms as a tree
+(retired terms marked), adding a term and editing one, retiring it or bringing it back (rules
+in kooperacja.directory.services, "Taxonomy administration").
 
 Taxonomies are public data, not scoped to anyone: an unknown one is simply 404."""
 
@@ -62,7 +63,7 @@ def taxonomy_terms(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRe
     taxonomy = get_object_or_404(Taxonomy, public_id=public_id)
     terms = list(
         TaxonomyTerm.objects.filter(taxonomy=taxonomy).only(
-            "id", "public_id", "taxonomy_id", "code", "name", "description", "parent_id", "position"
+            "id", "public_id", "taxonomy_id", "code", "name", "description", "parent_id", "position", "is_active"
         )
     )
     usage = dict(
@@ -79,6 +80,7 @@ def taxonomy_terms(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRe
             "taxonomy": taxonomy,
             "nodes": _nodes(terms, usage),
             "term_count": len(terms),
+            "retired_count": sum(1 for term in terms if not term.is_active),
             "editable": is_editable_taxonomy(taxonomy),
         },
     )
