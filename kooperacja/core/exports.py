@@ -82,8 +82,9 @@ def _xlsx_value(value: Cell) -> Cell:
         # Excel has no time zones: the local time, as people read it.
         return timezone.localtime(value).replace(tzinfo=None)
     if isinstance(value, str):
-        # Control characters other than tab and line breaks make the file unreadable.
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
+        # Control characters other than tab and line breaks make the file unreadable. They are
+        # removed before the formula check, or "\x00=1" would become the formula "=1".
+        return safe_cell(ILLEGAL_CHARACTERS_RE.sub("", value))
     return value
 
 

@@ -9,7 +9,7 @@ import io
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
@@ -77,6 +77,7 @@ def _is_number(text: str) -> bool:
 
 
 @given(st.lists(st.lists(cells, min_size=1, max_size=4), max_size=4), st.lists(dangerous_text, min_size=1, max_size=3))
+@example(rows=[], header=["\x00=1+1"])  # a control character hiding the formula sign
 def test_it_never_writes_an_xlsx_cell_that_is_or_starts_a_formula(rows, header):
     response = xlsx_response("test.xlsx", "Arkusz", header, rows)
 
