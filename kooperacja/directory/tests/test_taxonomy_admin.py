@@ -39,6 +39,20 @@ def edit_url(of: TaxonomyTerm) -> str:
     return reverse("directory:term_edit", kwargs={"public_id": of.public_id})
 
 
+def set_in_use(actor: Any, of: TaxonomyTerm, in_use: bool) -> TaxonomyTerm:
+    """Retire the term or bring it back, leaving everything else as it is."""
+    return update_term(
+        actor,
+        of,
+        name=of.name,
+        description=of.description,
+        parent=of.parent,
+        position=of.position,
+        previous=fingerprint(of),
+        is_active=in_use,
+    )
+
+
 def edit_data(of: TaxonomyTerm, **changes: Any) -> dict[str, Any]:
     data = {
         "name": of.name,
@@ -415,27 +429,9 @@ def test_it_refuses_to_retire_a_term_with_terms_in_use_below_it(client, login_as
 def test_it_retires_a_parent_once_the_terms_below_it_are_retired(persona):
     specialist = term("specialist-counselling")
     for child in TaxonomyTerm.objects.filter(parent=specialist):
-        update_term(
-            persona(ADMIN),
-            child,
-            name=child.name,
-            description=child.description,
-            parent=child.parent,
-            position=child.position,
-            previous=fingerprint(child),
-            is_active=False,
-        )
+        set_in_use(persona(ADMIN), child, in_use=False)
 
-    update_term(
-        persona(ADMIN),
-        specialist,
-        name=specialist.name,
-        description=specialist.description,
-        parent=specialist.parent,
-        position=specialist.position,
-        previous=fingerprint(specialist),
-        is_active=False,
-    )
+    set_in_use(persona(ADMIN), specialist, in_use=False)
 
     assert not term("specialist-counselling").is_active
 
@@ -512,16 +508,7 @@ def test_it_refuses_a_code_that_only_differs_by_an_underscore_or_case_from_a_ter
 def test_it_adds_the_right_term_once_the_mistaken_one_is_retired(persona):
     taxonomy = Taxonomy.objects.create(code="imported", name="Zaimportowana")
     mistaken = TaxonomyTerm.objects.create(taxonomy=taxonomy, code="respite_care", name="Opieka wytchnieniowa")
-    update_term(
-        persona(ADMIN),
-        mistaken,
-        name=mistaken.name,
-        description="",
-        parent=None,
-        position=0,
-        previous=fingerprint(mistaken),
-        is_active=False,
-    )
+    set_in_use(persona(ADMIN), mistaken, in_use=False)
 
     added = add_term(persona(ADMIN), taxonomy, code="respite-care", name="Opieka wytchnieniowa")
 
@@ -529,16 +516,7 @@ def test_it_adds_the_right_term_once_the_mistaken_one_is_retired(persona):
     # Bringing the mistaken one back would make two of the same term in use.
     mistaken.refresh_from_db()
     with pytest.raises(ValidationError) as refused:
-        update_term(
-            persona(ADMIN),
-            mistaken,
-            name=mistaken.name,
-            description="",
-            parent=None,
-            position=0,
-            previous=fingerprint(mistaken),
-            is_active=True,
-        )
+        set_in_use(persona(ADMIN), mistaken, in_use=True)
     assert "is_active" in refused.value.message_dict
 
 
