@@ -9,8 +9,8 @@ PostgreSQL: a database created, and dropped at the end, on the server of --postg
 migrates it, fills it with `generate_scale_data`, then times a mix of common Polish searches,
 with and without a gmina filter, two ways:
 
-* `query`: what the search runs — `Service.objects.listed().matching(q).serving(g)`, its first
-  page (`for_list()[:21]`) and its count capped at 1001;
+* `query`: what the search runs — the first page of `Service.objects.listed().matching(q,
+  gmina=g)` through `ResultsPage.of` (matches found up to the cap of 1001, then sorted);
 * `view`: the public page through Django's test client, `GET /directory/?q=…&gmina=…`.
 
 It prints p50 and p95 per database, size and way, and the ratio large/small. Target on
@@ -65,80 +65,6 @@ QUERIES = [
 ]
 
 
-# --- A proposal: the search as one driven statement (PostgreSQL) ------------------------------
-
-LISTED_SQL = "s.status IN ('active', 'temporarily closed') AND i.is_active"
-# Words whose index entries are counted up to this many to find the rarest word.
-RAREST_PROBE = 60_000
-
-
-def _ranges(alternatives: set[str], column: str, params: list[Any]) -> list[str]:
-    """One condition per alternative of a word; an alternative that another one is a prefix of
-    adds nothing ("poradnia" when "poradni" is there), and dropping it keeps scans index-only."""
-    from kooperacja.directory import search
-
-    kept: list[str] = []
-    for term in sorted(alternatives, key=len):
-        if not any(len(shorter) >= 3 and term.startswith(shorter) for shorter in kept):
-            kept.append(term)
-    conditions = []
-    for term in kept:
-        if len(term) < 3:
-            conditions.append(f"{column} = %s")
-            params.append(term)
-        else:
-            conditions.append(f"({column} >= %s AND {column} < %s)")
-            params += [term, search.prefix_upper_bound(term)]
-    return conditions
-
-
-def proposal_sql(cursor: Any, query: str, gmina_id: int | None) -> tuple[str, list[Any]]:
-    """The proposed search statement: drive from the gmina's services, or from the rarest word
-    (index-only scans of the (term, service_id) index), check the other words per service,
-    keep at most 1001 listed matches and sort those by name. One statement returns the page
-    and the capped count. Beyond 1000 matches the page is sorted among the first 1001 found,
-    not among all matches (the count says "more than 1000" and paging stops there anyway)."""
-    from kooperacja.directory import search
-
-    words = search.query_terms(query)
-    params: list[Any] = []
-    rest = list(words)
-    if gmina_id is not None:
-        drive = "SELECT service_id FROM directory_servedmunicipality WHERE municipality_id = %s"
-        params.append(gmina_id)
-    else:
-        sizes = []
-        for alternatives in words:
-            probe: list[Any] = []
-            scans = " UNION ALL ".join(
-                f"SELECT 1 FROM directory_searchterm WHERE {condition}"  # noqa: S608 — values are parameters
-                for condition in _ranges(alternatives, "term", probe)
-            )
-            cursor.execute(f"SELECT count(*) FROM ({scans} LIMIT {RAREST_PROBE}) x", probe)  # noqa: S608
-            sizes.append(cursor.fetchone()[0])
-        rarest = min(range(len(words)), key=sizes.__getitem__)
-        rest = words[:rarest] + words[rarest + 1 :]
-        scans = " UNION ALL ".join(
-            f"SELECT service_id FROM directory_searchterm WHERE {condition}"  # noqa: S608 — idem
-            for condition in _ranges(words[rarest], "term", params)
-        )
-        drive = f"SELECT DISTINCT service_id FROM ({scans}) u"  # noqa: S608
-    checks = ""
-    for alternatives in rest:
-        conditions = " OR ".join(_ranges(alternatives, "t.term", params))
-        checks += (
-            " AND EXISTS (SELECT 1 FROM directory_searchterm t"  # noqa: S608 — idem
-            f" WHERE t.service_id = s.id AND ({conditions}))"
-        )
-    sql = (
-        f"WITH d AS MATERIALIZED ({drive}), m AS MATERIALIZED ("  # noqa: S608
-        "SELECT s.id, s.name FROM d JOIN directory_service s ON s.id = d.service_id "
-        f"JOIN institutions_institution i ON i.id = s.institution_id WHERE {LISTED_SQL}{checks} LIMIT 1001) "
-        "SELECT id, name, (SELECT count(*) FROM m) FROM m ORDER BY name, id LIMIT 21"
-    )
-    return sql, params
-
-
 # --- The child: one database, one size -------------------------------------------------------
 
 
@@ -162,6 +88,7 @@ def child(args: argparse.Namespace) -> None:
     from django.test import Client
 
     from kooperacja.directory.models import Service
+    from kooperacja.directory.presentation import ResultsPage
     from kooperacja.territory.models import Municipality
 
     size = args.size
@@ -170,14 +97,6 @@ def child(args: argparse.Namespace) -> None:
     if not args.reuse:
         call_command("migrate", verbosity=0)
         call_command("generate_scale_data", "--seed", "1", "--gminas", str(gminas), "--services", str(size))
-    if args.proposed_index and connection.vendor == "postgresql":
-        # The index and statistics the proposal asks of the migration (bench/README.md).
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "CREATE INDEX IF NOT EXISTS bench_searchterm_service_term ON directory_searchterm (service_id, term)"
-            )
-            cursor.execute("ALTER TABLE directory_searchterm ALTER COLUMN term SET STATISTICS 1000")
-            cursor.execute("VACUUM (ANALYZE) directory_searchterm")
     build_seconds = time.perf_counter() - started
 
     rng = random.Random(f"bench/{size}")  # noqa: S311 — picks test gminas, nothing secret
@@ -189,12 +108,8 @@ def child(args: argparse.Namespace) -> None:
     ]
 
     def run_query(query: str, gmina: str | None) -> int:
-        services = Service.objects.listed().matching(query)
-        if gmina:
-            services = services.serving(gmina_objects[gmina])
-        rows = list(services.for_list()[:21])
-        count = services.order_by().values("pk")[:1001].count()
-        return count if count > len(rows) else len(rows)
+        page = ResultsPage.of(Service.objects.listed().matching(query, gmina=gmina_objects.get(gmina or "")), 1)
+        return page.count
 
     client = Client()
 
@@ -215,35 +130,8 @@ def child(args: argparse.Namespace) -> None:
     matches = {f"{q} @ {g or '-'}": run_query(q, g) for q, g in cases}  # also the warm-up of the query way
     results["matches"] = matches
 
-    def run_proposal(query: str, gmina: str | None) -> int:
-        with connection.cursor() as cursor:
-            gmina_id = gmina_objects[gmina].pk if gmina else None
-            sql, params = proposal_sql(cursor, query, gmina_id)
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
-        return rows[0][2] if rows else 0
-
-    ways = {"query": run_query, "view": run_view, "proposal": run_proposal}
-    if "proposal" in args.ways and connection.vendor == "postgresql":
-        # The proposal must find what the search finds: the same count up to the cap, and the
-        # same page whenever every match fits under the cap.
-        mismatches = []
-        for query, gmina in cases:
-            services = Service.objects.listed().matching(query)
-            if gmina:
-                services = services.serving(gmina_objects[gmina])
-            page = list(services.for_list().values_list("id", flat=True)[:21])
-            count = services.order_by().values("pk")[:1001].count()
-            with connection.cursor() as cursor:
-                cursor.execute(*proposal_sql(cursor, query, gmina_objects[gmina].pk if gmina else None))
-                rows = cursor.fetchall()
-            proposed_count = rows[0][2] if rows else 0
-            if proposed_count != count or (count <= 1000 and [row[0] for row in rows] != page):
-                mismatches.append(f"{query} @ {gmina or '-'}")
-        results["proposal_mismatches"] = mismatches
+    ways = {"query": run_query, "view": run_view}
     for way in args.ways.split(","):
-        if way == "proposal" and connection.vendor != "postgresql":
-            continue
         measure = ways[way]
         for query, gmina in cases:  # warm-up
             measure(query, gmina)
@@ -268,13 +156,9 @@ def child(args: argparse.Namespace) -> None:
         explained = {}
         for name, _median in results["ways"].get("query", {}).get("slowest", []):
             query, _at, gmina = name.partition(" @ ")
-            services = Service.objects.listed().matching(query)
-            if gmina != "-":
-                services = services.serving(gmina_objects[gmina])
-            explained[name] = {
-                "page": services.for_list()[:21].explain(analyze=True),
-                "count": services.order_by().values("pk")[:1001].explain(analyze=True),
-            }
+            services = Service.objects.listed().matching(query, gmina=gmina_objects.get(gmina))
+            # The statement that finds the matches; the page then reads 20 services by key.
+            explained[name] = {"found": services.order_by().values_list("name", "pk")[:1001].explain(analyze=True)}
         results["explain"] = explained
     print("RESULT " + json.dumps(results, ensure_ascii=False), flush=True)
 
@@ -316,7 +200,6 @@ def run_child(vendor: str, size: int, args: argparse.Namespace) -> dict[str, Any
         env["DATABASE_URL"] = postgres_database_url(args.postgres_url, name)
     command = [sys.executable, __file__, "--child", "--size", str(size), "--rounds", str(args.rounds)]
     command += ["--ways", args.ways] + (["--reuse"] if reuse else []) + (["--explain"] if args.explain else [])
-    command += ["--proposed-index"] if args.proposed_index else []
     print(f"\n=== {vendor}, {size} services{' (reusing the kept database)' if reuse else ''}", flush=True)
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True, cwd=ROOT)  # noqa: S603
     result: dict[str, Any] | None = None
@@ -369,10 +252,6 @@ def report(results: list[dict[str, Any]], small: int, large: int) -> str:
                 f" p50 {p50_large / p50_small:.2f}"
             )
     for result in results:
-        if "proposal_mismatches" in result:
-            differing = ", ".join(result["proposal_mismatches"]) or "none"
-            lines.append(f"proposal vs search ({result['vendor']} {result['size']}): searches that differ: {differing}")
-    for result in results:
         for way, figures in result["ways"].items():
             slowest = "; ".join(f"{name} {median} ms" for name, median in figures["slowest"])
             lines.append(f"slowest ({result['vendor']} {result['size']} {way}, median): {slowest}")
@@ -387,16 +266,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=6, help="timed passes over the 42 searches, after one warm-up")
     parser.add_argument(
         "--ways",
-        default="query,view,proposal",
-        help="query, view, proposal (PostgreSQL: the statement proposed in bench/README.md), comma-separated",
+        default="query,view",
+        help="query, view (comma-separated)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the databases and reuse kept ones")
     parser.add_argument("--explain", action="store_true", help="PostgreSQL: EXPLAIN ANALYZE the slowest searches")
-    parser.add_argument(
-        "--proposed-index",
-        action="store_true",
-        help="PostgreSQL: add the (service_id, term) index and term statistics the proposal asks for",
-    )
     parser.add_argument("--postgres-url", default="postgres://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
@@ -411,9 +285,7 @@ def main() -> None:
     for result in results:
         for name, plans in result.get("explain", {}).items():
             print(f"\n--- EXPLAIN ANALYZE ({result['vendor']} {result['size']}): {name}")
-            print(plans["page"])
-            print("-- count:")
-            print(plans["count"])
+            print(plans["found"])
     if args.json:
         args.json.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
 

@@ -317,7 +317,7 @@ def list_services(
     del form.fields["page"]
     if not form.is_valid():
         raise ApiError(422, errors=[(field, str(error)) for field, errors in form.errors.items() for error in errors])
-    page = ResultsPage.of(form.filter(Service.objects.listed()).for_public_list(), paging.page, paging.page_size)
+    page = ResultsPage.of(form.filter(Service.objects.listed()), paging.page, paging.page_size)
     return {
         "items": [service_item(service, request) for service in page.items],
         "count": page.count,

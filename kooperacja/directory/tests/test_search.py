@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kooperacja.directory import search
+from kooperacja.directory import models, search
 from kooperacja.directory.models import SearchTerm, Service, ServiceArea
 from kooperacja.directory.services import refresh_index
 from kooperacja.institutions.models import Institution
@@ -130,3 +130,36 @@ def test_it_stems_a_word_to_a_prefix_of_itself(word):
     stemmed = search.stem(word)
     assert word.startswith(stemmed)
     assert len(stemmed) >= min(len(word), 4)
+
+
+@pytest.mark.parametrize("driver", [0, 1, 2])
+def test_it_finds_the_same_services_whichever_set_drives_the_search(db, monkeypatch, driver):
+    """The search starts from its smallest set (the gmina's services or the rarest word's); the
+    demo's services found must not depend on which one that is."""
+    mirzec = Municipality.objects.get(name="Mirzec")
+    expected = set(Service.objects.matching("pomoc")) & set(Service.objects.matching("rodzin"))
+    expected &= set(Service.objects.serving(mirzec))
+
+    def sized_with_driver(sets):
+        return [0 if index == driver else 1 for index in range(len(sets))]
+
+    monkeypatch.setattr(models, "_sized", sized_with_driver)
+    found = set(Service.objects.matching("pomoc rodzin", gmina=mirzec))
+
+    assert expected
+    assert found == expected
+
+
+def test_it_drives_the_search_from_the_smallest_set(db, django_assert_max_num_queries):
+    mirzec = Municipality.objects.get(name="Mirzec")
+    sets = [
+        models.ServedMunicipality.objects.filter(municipality=mirzec),
+        models.SearchTerm.objects.filter(term__gte="zzz"),
+        models.SearchTerm.objects.filter(term__gte="a"),
+    ]
+
+    with django_assert_max_num_queries(3):
+        sizes = models._sized(sets)
+
+    assert sizes[1] == 0
+    assert sizes[2] == 1  # counted no further than the smallest set so far, plus one

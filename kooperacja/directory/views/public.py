@@ -43,7 +43,7 @@ def search(request: HttpRequest) -> HttpResponse:
             "more_filters_open": form.more_filters_open,
         }
         return render(request, "directory/public/search.html", invalid, status=400)
-    page = ResultsPage.of(form.filter(Service.objects.listed()).for_public_list(), form.page_number)
+    page = ResultsPage.of(form.filter(Service.objects.listed()), form.page_number)
     return render(
         request,
         "directory/public/search.html",
