@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -158,8 +159,13 @@ def test_it_drives_the_search_from_the_smallest_set(db, django_assert_max_num_qu
         models.SearchTerm.objects.filter(term__gte="a"),
     ]
 
+    if connection.vendor == "postgresql":  # the planner estimates from statistics, as autovacuum keeps them
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE directory_searchterm, directory_servedmunicipality")
+
     with django_assert_max_num_queries(3):
         sizes = models._sized(sets)
 
-    assert sizes[1] == 0
-    assert sizes[2] == 1  # counted no further than the smallest set so far, plus one
+    assert min(range(len(sets)), key=sizes.__getitem__) == 1
+    if connection.vendor != "postgresql":  # PostgreSQL gives the planner's estimates instead
+        assert sizes[2] == 1  # counted no further than the smallest set so far, plus one
