@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "kooperacja.territory",
     "kooperacja.institutions",
     "kooperacja.directory",
+    "kooperacja.cases",
+    "kooperacja.assessment",
     "kooperacja.api",
     # Last, so that our templates and Polish messages win over the admin's where both exist.
     "django.contrib.admin",
@@ -229,8 +231,16 @@ STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
+DOCUMENTS_ROOT = Path(env_str("DOCUMENTS_ROOT", str(VAR_DIR / "documents")))
+# Case documents: the largest upload accepted, in bytes.
+DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Case documents: outside the web root, no URL; served only through the access policy.
+    "documents": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": DOCUMENTS_ROOT, "base_url": None, "file_permissions_mode": 0o600},
+    },
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

@@ -7,6 +7,7 @@ It sets the environment the suite runs in before settings.py reads it: productio
 from __future__ import annotations
 
 import os
+import tempfile
 
 _TEST_ENVIRONMENT = {
     "DEBUG": "0",
@@ -22,6 +23,8 @@ _TEST_ENVIRONMENT = {
     "TASKS_SYNC": "1",
     # Playwright drives the browser from an event loop in the test thread.
     "DJANGO_ALLOW_ASYNC_UNSAFE": "true",
+    # Uploaded case documents of a test run go to a throwaway folder, not var/documents.
+    "DOCUMENTS_ROOT": tempfile.mkdtemp(prefix="kooperacja-test-documents-"),
 }
 
 for _name, _value in _TEST_ENVIRONMENT.items():

@@ -15,6 +15,8 @@ urlpatterns = [
     path("territory/", include("kooperacja.territory.urls")),
     path("institutions/", include("kooperacja.institutions.urls")),
     path("directory/", include("kooperacja.directory.urls")),
+    path("cases/", include("kooperacja.cases.urls")),
+    path("assessment/", include("kooperacja.assessment.urls")),
     path("api-access/", include("kooperacja.api.urls")),
     path("api/v1/", api.urls),
     path("healthz", healthz, name="healthz"),

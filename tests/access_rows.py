@@ -270,16 +270,31 @@ API_ROWS: list[ApiRow] = [
     ApiRow("PATCH", "/me/notification-preference", EVERY_TOKEN, body='{"mode": "daily"}'),
 ]
 
-# The service directory's rows live beside its features, one module per area; each defines
+# The rows of the directory, cases and diagnosis live beside their features, one module per area; each defines
 # URL_ROWS (a list of UrlRow) and API_ROWS (a list of ApiRow). Imported last because they use
 # the helpers above.
 from tests import (  # noqa: E402 - the modules import answers() and the row classes from here
+    access_assessment,
+    access_cases_cases,
+    access_cases_consent,
+    access_cases_people,
+    access_cases_security,
     access_directory_gaps,
     access_directory_hsds,
     access_directory_manage,
     access_directory_public,
 )
 
-for _module in (access_directory_public, access_directory_manage, access_directory_gaps, access_directory_hsds):
+for _module in (
+    access_directory_public,
+    access_directory_manage,
+    access_directory_gaps,
+    access_directory_hsds,
+    access_cases_cases,
+    access_cases_people,
+    access_cases_consent,
+    access_cases_security,
+    access_assessment,
+):
     URL_ROWS.update(_rows(*_module.URL_ROWS))
     API_ROWS.extend(_module.API_ROWS)

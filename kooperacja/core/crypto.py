@@ -8,6 +8,8 @@ encrypted personal fields.
 from __future__ import annotations
 
 import functools
+import hashlib
+import hmac
 import json
 from typing import Any
 
@@ -35,3 +37,11 @@ def unseal(token: str) -> Any:
         return json.loads(_fernet(settings.FIELD_ENCRYPTION_KEY).decrypt(token.encode()))
     except (InvalidToken, ValueError):
         raise SealBroken("the sealed value cannot be read with FIELD_ENCRYPTION_KEY") from None
+
+
+def keyed_hash(purpose: str, value: str) -> str:
+    """A keyed hash (HMAC-SHA256 under FIELD_ENCRYPTION_KEY) for finding an encrypted value by
+    its exact text without storing the text: without the key the hash cannot be recomputed
+    from a guess. `purpose` keeps hashes of different kinds of value apart."""
+    message = f"{purpose}:{value}".encode()
+    return hmac.new(settings.FIELD_ENCRYPTION_KEY.encode(), message, hashlib.sha256).hexdigest()

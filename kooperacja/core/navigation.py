@@ -35,6 +35,10 @@ def _keeps_services(user: Any) -> bool:
     return has_role(user, Role.PARTNER_STAFF, Role.MANAGER, Role.ADMIN)
 
 
+def _works_on_cases(user: Any) -> bool:
+    return has_role(user, Role.SOCIAL_WORKER, Role.FAMILY_ASSISTANT, Role.MANAGER, Role.PARTNER_STAFF)
+
+
 def _anyone(user: Any) -> bool:
     return True
 
@@ -43,6 +47,7 @@ def _anyone(user: Any) -> bool:
 _SECTIONS: list[tuple[str, str | Promise, Callable[[Any], bool]]] = [
     ("core:home", _("My work"), _signed_in),
     ("core:notifications", _("Notifications"), _signed_in),
+    ("cases:list", _("Cases"), _works_on_cases),
     ("directory:search", _("Service directory"), _anyone),
     ("directory:manage", _("Our services"), _keeps_services),
     ("directory:gaps", _("Resource map"), _signed_in),
