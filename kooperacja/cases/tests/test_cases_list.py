@@ -186,3 +186,22 @@ def test_it_lists_shared_cases_in_a_fixed_number_of_queries(
         response = client.get(URL)
 
     assert response.status_code == 200
+
+
+def test_it_never_shows_or_filters_a_shared_cases_reasons_for_support(client, login_as, persona):
+    """Reasons such as addiction or violence are in no consent category: a partner sees none,
+    even with consent for identity, and cannot find them out by filtering."""
+    lead = persona("gops.mirzec")
+    person = make_person("Roman", "Powodowy")
+    case = person_case(lead=lead, person=person)
+    CaseReason.objects.create(case=case, reason=SupportReason.ALCOHOL)
+    take_part(case, school())
+    consent(person, school(), recorded_by=lead)
+    login_as("szkola.mirzec")
+
+    listed = client.get(URL)
+    filtered = client.get(URL, {"reason": SupportReason.ALCOHOL})
+
+    rows = [row for row in listed.context["rows"] if row["case"].pk == case.pk]
+    assert rows and rows[0]["reasons"] == []
+    assert case.pk not in [row["case"].pk for row in filtered.context["rows"]]

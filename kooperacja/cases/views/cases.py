@@ -126,7 +126,8 @@ def _filtered(user: Any, form: CaseFilterForm) -> Any:
     if data["status"]:
         cases = cases.filter(status=data["status"])
     if data["reason"]:
-        cases = cases.filter(reasons__reason=data["reason"])
+        # Only among cases seen whole: a partner must not learn reasons by filtering shared ones.
+        cases = cases.filter(full_view_scope(user), reasons__reason=data["reason"])
     if data["mine"]:
         in_team = CaseTeamMember.objects.current().filter(case=OuterRef("pk"), user=user)
         cases = cases.filter(Q(lead_worker=user) | Q(Exists(in_team)))
@@ -173,7 +174,8 @@ def _list_rows(user: Any, cases: list[Case]) -> tuple[list[dict[str, Any]], list
                 "case": case,
                 "whole": whole,
                 "title": case.title if named else _shared_label(case.institution),
-                "reasons": [reason.get_reason_display() for reason in case.reasons.all()],
+                # Reasons (addiction, violence…) are in no consent category: whole view only.
+                "reasons": [reason.get_reason_display() for reason in case.reasons.all()] if whole else [],
             }
         )
     return rows, shown
