@@ -221,7 +221,7 @@ def record_consent(
 def withdraw_consent(actor: Any, consent: Consent, *, request: HttpRequest | None = None) -> bool:
     """Withdraw a consent at once: from this moment no shared view shows what it covered.
     False when it had been withdrawn already (nothing changes)."""
-    locked = Consent.objects.select_for_update().select_related("person", "institution").get(pk=consent.pk)
+    locked = Consent.objects.select_for_update(of=("self",)).select_related("person", "institution").get(pk=consent.pk)
     if locked.withdrawn_at is not None:
         return False
     locked.withdrawn_at = timezone.now()
