@@ -13,7 +13,7 @@ Cross-field rules are the services' own (`upkeep.check_service_rules`,
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -587,53 +587,18 @@ class LocationForm(forms.Form):
 # --- What someone else changed: the refused save of a form ---------------------------------
 
 
-@dataclass(frozen=True)
-class Difference:
-    """A field whose saved value is not the one the editor typed, both as people read them."""
-
-    label: str
-    saved: str
-    typed: str
+def _document_lines(value: Any) -> str:
+    lines = value.splitlines() if isinstance(value, str) else list(value or ())
+    return "; ".join(line.strip() for line in lines if line.strip())
 
 
-def _choice_labels(*fields: forms.Field) -> dict[str, str]:
-    """Every choice's label by its value, groups opened (the fields of two forms of one entry)."""
-    labels: dict[str, str] = {}
-
-    def add(choices: Iterable[Any]) -> None:
-        for value, label in choices:
-            if isinstance(label, list | tuple):
-                add(label)
-            else:
-                labels[str(getattr(value, "value", value))] = str(label)
-
-    for field in fields:
-        add(getattr(field, "choices", ()))
-    return labels
+def _language_names(value: Any) -> str:
+    names = value.split(",") if isinstance(value, str) else list(value or ())
+    return ", ".join(part.strip() for part in names if part.strip())
 
 
-def _keys(value: Any) -> list[str]:
-    if value is None or value == "":
-        return []
-    items = list(value) if isinstance(value, list | tuple | set | QuerySet) else [value]
-    return [str(getattr(item, "pk", item)) for item in items]
-
-
-def _readable(field: forms.Field, value: Any, labels: dict[str, str], name: str) -> str:
-    """A field's value (initial or cleaned) as the form shows it, in one line."""
-    if isinstance(field, forms.BooleanField):
-        return str(_("yes") if value else _("no"))
-    if isinstance(field, forms.ChoiceField | forms.ModelChoiceField):
-        return ", ".join(sorted(labels.get(key, key) for key in _keys(value)))
-    if name == "required_documents":
-        lines = value.splitlines() if isinstance(value, str) else list(value or ())
-        return "; ".join(line.strip() for line in lines if line.strip())
-    if name == "other_languages":
-        names = value.split(",") if isinstance(value, str) else list(value or ())
-        return ", ".join(part.strip() for part in names if part.strip())
-    if value is None:
-        return ""
-    return " ".join(str(value).split())
+# Fields whose saved text and typed list read alike only through these (conflicts.differences).
+CONFLICT_READERS = {"required_documents": _document_lines, "other_languages": _language_names}
 
 
 # The fields of ServiceForm that a ServiceChange's field code stands for (others: the same name).
@@ -647,19 +612,3 @@ def fields_changed(changes: Iterable[Mapping[str, Any]]) -> set[str]:
     """The ServiceForm fields that ServiceChange rows' `changes` name (places' fields are not on
     the form and are left out)."""
     return {field for change in changes for code in change for field in CHANGE_FIELDS.get(code, (code,))}
-
-
-def differences(saved: forms.BaseForm, typed: forms.BaseForm, only: Collection[str] | None = None) -> list[Difference]:
-    """The fields of `typed` (a valid bound form) whose value differs from the one `saved` (an
-    unbound form of the entry as saved now) shows, in the form's order; with `only`, among
-    those fields (the ones someone else changed)."""
-    found = []
-    for name, field in typed.fields.items():
-        if field.widget.is_hidden or name not in saved.fields or (only is not None and name not in only):
-            continue
-        labels = _choice_labels(saved.fields[name], field)
-        now = _readable(field, saved[name].initial, labels, name)
-        mine = _readable(field, typed.cleaned_data.get(name), labels, name)
-        if now != mine:
-            found.append(Difference(label=str(field.label), saved=now, typed=mine))
-    return found

@@ -17,7 +17,7 @@ import json
 import uuid
 
 from django.conf import settings
-from django.db import connection, models
+from django.db import connections, models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -146,7 +146,7 @@ def _sized(sets: list[models.QuerySet]) -> list[int]:
     """The size of each set. On PostgreSQL the planner's estimate, which its fine-grained term
     statistics keep close (migration directory/0003; well under a millisecond where counting a
     common word takes 10 ms); elsewhere counted, index-only, as far as the smallest set so far."""
-    if connection.vendor == "postgresql":
+    if connections[sets[0].db].vendor == "postgresql":
         return [
             json.loads(rows.order_by().values("pk").explain(format="json"))[0]["Plan"]["Plan Rows"] for rows in sets
         ]

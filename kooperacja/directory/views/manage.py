@@ -21,16 +21,16 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from kooperacja.core.forms.conflicts import Difference, differences
 from kooperacja.core.http import AuthenticatedHttpRequest
 from kooperacja.core.policies import is_platform_admin
 from kooperacja.directory import upkeep
 from kooperacja.directory.manage_forms import (
-    Difference,
+    CONFLICT_READERS,
     InstitutionSearchForm,
     LocationForm,
     ManageFilterForm,
     ServiceForm,
-    differences,
     fields_changed,
 )
 from kooperacja.directory.models import LISTED_STATUSES, Service, ServiceAtLocation, ServiceChange
@@ -220,7 +220,10 @@ def _conflict_page(request: AuthenticatedHttpRequest, service: Service, typed: S
     service.refresh_from_db()
     since = list(service.changes.filter(version__gt=opened).select_related("actor").order_by("version", "id"))
     saved = ServiceForm(instance=service, institution=service.institution)
-    changed = differences(saved, typed, only=fields_changed(change.changes for change in since))
+    saved_values = {name: saved[name].initial for name in saved.fields}
+    changed = differences(
+        typed, saved_values, only=fields_changed(change.changes for change in since), readers=CONFLICT_READERS
+    )
     data = request.POST.copy()
     data["version"] = str(service.version)
     again = ServiceForm(data, instance=service, institution=service.institution)
