@@ -297,6 +297,11 @@ NINJA_PAGINATION_PER_PAGE = 50
 # Audit events older than this are removed by the daily retention job (whole months).
 AUDIT_RETENTION_MONTHS = env_int("AUDIT_RETENTION_MONTHS", 60, minimum=1)
 
+# --- Personal data (GDPR) ---------------------------------------------------
+# Persons whose cases were all closed more than this many years ago are anonymised by the
+# daily retention job (kooperacja/cases/gdpr.py).
+CASE_RETENTION_YEARS = env_int("CASE_RETENTION_YEARS", 10, minimum=1)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

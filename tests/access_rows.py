@@ -277,6 +277,7 @@ from tests import (  # noqa: E402 - the modules import answers() and the row cla
     access_assessment,
     access_cases_cases,
     access_cases_consent,
+    access_cases_gdpr,
     access_cases_people,
     access_cases_security,
     access_directory_gaps,
@@ -294,6 +295,7 @@ for _module in (
     access_cases_people,
     access_cases_consent,
     access_cases_security,
+    access_cases_gdpr,
     access_assessment,
 ):
     URL_ROWS.update(_rows(*_module.URL_ROWS))

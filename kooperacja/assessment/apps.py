@@ -11,7 +11,13 @@ class AssessmentConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from kooperacja.assessment.policies import diagnosis_categories
+        from kooperacja.cases.consent import register_category_source
+
         post_migrate.connect(_sync_instrument, sender=self)
+        # Consent may cover each diagnosis domain (`diagnosis:<code>`); the domains are read
+        # when a form asks, never here.
+        register_category_source(diagnosis_categories)
 
 
 def _sync_instrument(**kwargs: object) -> None:

@@ -9,33 +9,43 @@ domain are "not found" for it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 
-from kooperacja.assessment.models import Assessment, Domain
+from kooperacja.assessment.models import Assessment, Domain, Instrument
 from kooperacja.cases.models import Case
 from kooperacja.cases.policies import CaseAccess, get_case_for_user, visible_cases
 
 
-def sees_domain(access: CaseAccess, case_person_ids: list[int], assessment: Assessment, domain: Domain) -> bool:
-    if access.whole:
-        return True
-    category = domain.consent_category
-    subject = [assessment.person_id] if assessment.person_id is not None else case_person_ids
-    return bool(subject) and all(access.sees(category, person_id) for person_id in subject)
+def diagnosis_categories() -> Iterator[tuple[str, str]]:
+    """The consent categories of the diagnosis, one per domain of each instrument in force,
+    as (`diagnosis:<code>`, label); registered with `cases.consent` and read on each call."""
+    seen: set[str] = set()
+    domains = Domain.objects.filter(instrument__in=Instrument.objects.current()).order_by(
+        "instrument__code", "position", "id"
+    )
+    for domain in domains:
+        if domain.consent_category not in seen:
+            seen.add(domain.consent_category)
+            yield domain.consent_category, _("Diagnosis: %(domain)s") % {"domain": domain.name}
+
+
+def sees_domain(access: CaseAccess, assessment: Assessment, domain: Domain) -> bool:
+    """A domain of a person's assessment needs that person's consent; of the household's as a
+    whole, the consent of every person of the case (`CaseAccess.sees_all`)."""
+    if assessment.person_id is not None:
+        return access.sees(domain.consent_category, assessment.person_id)
+    return access.sees_all(domain.consent_category)
 
 
 def visible_domain_ids(access: CaseAccess, case: Case, assessment: Assessment) -> set[int]:
     """The domains of the assessment the user may read (its scores prefetched with domains)."""
-    person_ids = list(access.shared) if not access.whole else []
-    return {
-        score.domain_id
-        for score in assessment.scores.all()
-        if sees_domain(access, person_ids, assessment, score.domain)
-    }
+    return {score.domain_id for score in assessment.scores.all() if sees_domain(access, assessment, score.domain)}
 
 
 def get_assessment_for_user(user: Any, public_id: UUID) -> tuple[Assessment, Case, CaseAccess]:

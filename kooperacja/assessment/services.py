@@ -33,7 +33,8 @@ from kooperacja.assessment.models import (
     LevelDescription,
     Priority,
 )
-from kooperacja.cases.models import Case, Person, TimelineEntry, TimelineKind
+from kooperacja.cases.models import Case, Person, TimelineKind
+from kooperacja.cases.services import record_timeline
 from kooperacja.core import audit
 from kooperacja.core.models import AuditAction
 
@@ -258,16 +259,13 @@ def record_assessment(
         for row in rows:
             row.assessment = assessment
         DomainScore.objects.bulk_create(rows)
-        TimelineEntry.objects.create(
-            case=case,
-            municipality_id=case.municipality_id,
-            institution_id=case.institution_id,
-            kind=TimelineKind.ASSESSMENT,
-            title=(_("Diagnosis: %(subject)s") % {"subject": _subject_label(person)})[:300],
-            category="",
+        record_timeline(
+            case,
+            TimelineKind.ASSESSMENT,
+            _("Diagnosis: %(subject)s") % {"subject": _subject_label(person)},
             actor=actor,
-            source_type="assessment.assessment",
-            source_id=str(assessment.public_id),
+            institution=case.institution,
+            source=assessment,
         )
         _audit_change(actor, assessment, AuditAction.CREATE, instrument=f"{instrument.code}@{instrument.version}")
     return assessment
@@ -295,16 +293,13 @@ def update_assessment(
                 level=row.level, strengths=row.strengths, priority=row.priority
             )
         assessment.refresh_from_db()
-        TimelineEntry.objects.create(
-            case=assessment.case,
-            municipality_id=assessment.municipality_id,
-            institution_id=assessment.institution_id,
-            kind=TimelineKind.ASSESSMENT,
-            title=(_("Diagnosis corrected: %(subject)s") % {"subject": _subject_label(assessment.person)})[:300],
-            category="",
+        record_timeline(
+            assessment.case,
+            TimelineKind.ASSESSMENT,
+            _("Diagnosis corrected: %(subject)s") % {"subject": _subject_label(assessment.person)},
             actor=actor,
-            source_type="assessment.assessment",
-            source_id=str(assessment.public_id),
+            institution=assessment.case.institution,
+            source=assessment,
         )
         _audit_change(actor, assessment, AuditAction.UPDATE, version=assessment.version)
     return assessment
@@ -313,7 +308,15 @@ def update_assessment(
 # --- Needs and change ------------------------------------------------------------------------
 
 
+# These read a case's assessments whole, with no access check: they are for system use (the
+# matching engine of the plans app) and for code that has already checked the case. A page
+# reaches the case through `cases.policies.get_case_for_user` and shows only the domains of
+# `assessment.policies.visible_domain_ids` (a partner: those its consent covers).
+
+
 def latest_assessment(case: Case, person: Person | None = None, *, any_subject: bool = True) -> Assessment | None:
+    """The latest assessment of the case (of any subject, or of `person` — None: the household as
+    a whole — with any_subject=False). System use; no access check (see above)."""
     assessments = Assessment.objects.filter(case=case)
     if not any_subject:
         assessments = assessments.filter(person=person)
@@ -322,7 +325,8 @@ def latest_assessment(case: Case, person: Person | None = None, *, any_subject: 
 
 def needs(case_or_assessment: Case | Assessment, threshold: int = 2) -> list[DomainScore]:
     """The needs: domains scored at or below `threshold` in the given assessment, or in the
-    latest assessment of the case; the lowest and most urgent first."""
+    latest assessment of the case; the lowest and most urgent first. Every domain: system use
+    (the matching engine); a page must keep only `visible_domain_ids` (see above)."""
     if isinstance(case_or_assessment, Assessment):
         assessment: Assessment | None = case_or_assessment
     else:
@@ -362,5 +366,6 @@ def change_between(assessments: Iterable[Assessment]) -> list[Change]:
 
 def change(case: Case, person: Person | None) -> list[Change]:
     """The change from the first to the latest assessment of a person of the case, or of its
-    household as a whole (person None)."""
+    household as a whole (person None), in every domain. System use; a page filters the
+    assessments and domains by `visible_domain_ids` and calls `change_between` (see the views)."""
     return change_between(Assessment.objects.filter(case=case, person=person).for_case_page())

@@ -28,6 +28,7 @@ from kooperacja.assessment.policies import get_assessment_for_user, get_editable
 from kooperacja.cases.models import Case, ConsentCategory, Person
 from kooperacja.cases.policies import CaseAccess, get_case_for_user
 from kooperacja.core import audit
+from kooperacja.core.forms.conflicts import put_refusal
 from kooperacja.core.http import AuthenticatedHttpRequest
 from kooperacja.core.models import AuditAction
 
@@ -41,22 +42,17 @@ CHART_TOP = 40
 # --- Helpers ----------------------------------------------------------------------------------
 
 
-def _knows_identity(access: CaseAccess, person_ids: list[int]) -> bool:
-    if access.whole:
-        return True
-    return bool(person_ids) and all(access.sees(ConsentCategory.IDENTITY, pid) for pid in person_ids)
-
-
-def _subject_label(access: CaseAccess, person: Person | None, case_person_ids: list[int]) -> str:
+def _subject_label(access: CaseAccess, person: Person | None) -> str:
     if person is None:
         return _("The household as a whole")
-    if _knows_identity(access, [person.pk]):
+    if access.sees(ConsentCategory.IDENTITY, person.pk):
         return person.full_name
     return _("A person of the case")
 
 
-def _case_title(case: Case, access: CaseAccess, case_person_ids: list[int]) -> str:
-    if _knows_identity(access, case_person_ids):
+def _case_title(case: Case, access: CaseAccess) -> str:
+    """The case's title names people: whole view, or consent for identity from every person."""
+    if access.sees_all(ConsentCategory.IDENTITY):
         return case.title
     return _("Case handled by %(institution)s") % {"institution": case.institution.short_name or case.institution.name}
 
@@ -147,7 +143,7 @@ def _subjects(
             continue
         key = str(assessment.person_id or "household")
         if key not in subjects:
-            subjects[key] = Subject(key, _subject_label(access, assessment.person, case_person_ids))
+            subjects[key] = Subject(key, _subject_label(access, assessment.person))
         assessment.visible_domain_ids = visible  # type: ignore[attr-defined]
         assessment.need_count = sum(  # type: ignore[attr-defined]
             1 for s in assessment.scores.all() if s.domain_id in visible and s.level <= 2
@@ -175,7 +171,7 @@ def case_assessments(request: AuthenticatedHttpRequest, public_id: UUID) -> Http
     context = {
         "case": case,
         "access": access,
-        "title": _case_title(case, access, case_person_ids),
+        "title": _case_title(case, access),
         "subjects": subjects,
     }
     _audit_read(
@@ -210,8 +206,8 @@ def assessment_detail(request: AuthenticatedHttpRequest, public_id: UUID) -> Htt
         "case": case,
         "access": access,
         "assessment": assessment,
-        "title": _case_title(case, access, case_person_ids),
-        "subject": _subject_label(access, assessment.person, case_person_ids),
+        "title": _case_title(case, access),
+        "subject": _subject_label(access, assessment.person),
         "rows": rows,
         "hidden": len(assessment.scores.all()) - len(rows),
         "needs": [row["score"] for row in rows if row["score"].level <= 2],
@@ -230,16 +226,11 @@ def _domains(instrument: Instrument) -> list[Domain]:
 
 
 def _refused(form: AssessmentForm, refusal: ValidationError) -> None:
-    """Put a service's refusal on the form: missing domains on each of them and above."""
+    """Put a service's refusal on the form (`put_refusal`); missing domains also on each of them."""
+    put_refusal(form, refusal)
     if isinstance(refusal, services.MissingDomains):
-        form.add_error(None, refusal.messages)
         for domain in refusal.domains:
             form.add_error(f"level_{domain.code}", _("Choose a level."))
-    elif hasattr(refusal, "error_dict"):
-        for name, errors in refusal.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, refusal.messages)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -19,8 +19,7 @@ from kooperacja.cases.models import (
     Person,
     SupportReason,
 )
-from kooperacja.cases.policies import OWNER_READERS, visible_persons
-from kooperacja.core.policies import memberships
+from kooperacja.cases.policies import visible_households, visible_persons
 from kooperacja.institutions.models import Institution, Membership
 
 BLANK = [("", _("any"))]
@@ -44,15 +43,6 @@ class _PersonChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         born = obj.birth_date.strftime("%d.%m.%Y") if obj.birth_date else ""
         return f"{obj.last_name} {obj.first_name}" + (f" ({born})" if born else "")
-
-
-def visible_households(user: Any) -> Any:
-    readers = {m.institution_id for m in memberships(user) if m.role in OWNER_READERS}
-    return (
-        Household.objects.filter(Q(institution_id__in=readers) | Q(members__in=visible_persons(user)))
-        .distinct()
-        .order_by("name", "id")
-    )
 
 
 class OpenCaseForm(forms.Form):
@@ -83,7 +73,7 @@ class OpenCaseForm(forms.Form):
         person: Any = self.fields["person"]
         person.queryset = visible_persons(user).order_by("last_name", "first_name", "id")
         household: Any = self.fields["household"]
-        household.queryset = visible_households(user)
+        household.queryset = visible_households(user).order_by("name", "id")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -12,7 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import IO, Any
@@ -36,9 +37,9 @@ from kooperacja.cases.models import (
     ConsentCategory,
     Document,
     Person,
-    TimelineEntry,
     TimelineKind,
 )
+from kooperacja.cases.services import record_timeline
 from kooperacja.core import audit
 from kooperacja.core.models import AuditAction
 from kooperacja.institutions.models import Institution, Sector
@@ -148,7 +149,6 @@ def _consent_title(consent: Consent, verb: str) -> str:
     return f"{verb}: {consent.person.full_name} → {recipient}"
 
 
-@transaction.atomic
 def record_consent(
     actor: Any,
     person: Person,
@@ -158,7 +158,21 @@ def record_consent(
     request: HttpRequest | None = None,
 ) -> Consent:
     """Record a consent (or a statutory basis) of the person; with the signed scan kept as a
-    document of the person's case. Refused with ValidationError when a rule is broken."""
+    document of the person's case. Refused with ValidationError when a rule is broken; when
+    anything fails, the stored scan is deleted with the rows."""
+    with _files_removed_on_failure() as stored, transaction.atomic():
+        return _record_consent(actor, person, terms, scan=scan, request=request, stored=stored)
+
+
+def _record_consent(
+    actor: Any,
+    person: Person,
+    terms: ConsentTerms,
+    *,
+    scan: UploadedFile | None,
+    request: HttpRequest | None,
+    stored: list[str],
+) -> Consent:
     check_terms(terms)
     home: Case | None = None
     checked: CheckedUpload | None = None
@@ -190,19 +204,22 @@ def record_consent(
     )
     if home is not None and checked is not None:
         consent.signed_scan = _store_document(
-            actor, home, checked, title=_("Signed consent: %(name)s") % {"name": person.full_name}, shareable=False
+            actor,
+            home,
+            checked,
+            title=_("Signed consent: %(name)s") % {"name": person.full_name},
+            shareable=False,
+            stored=stored,
         )
         consent.save(update_fields=["signed_scan"])
     for case in person_cases(person).select_related("institution"):
-        TimelineEntry.objects.create(
-            case=case,
-            municipality=case.municipality,
-            institution=person.institution,
-            kind=TimelineKind.CONSENT,
-            title=_consent_title(consent, _("Consent recorded")),
+        record_timeline(
+            case,
+            TimelineKind.CONSENT,
+            _consent_title(consent, _("Consent recorded")),
             actor=actor,
-            source_type="cases.consent",
-            source_id=str(consent.public_id),
+            institution=person.institution,
+            source=consent,
         )
     audit.record(
         AuditAction.CREATE,
@@ -230,15 +247,13 @@ def withdraw_consent(actor: Any, consent: Consent, *, request: HttpRequest | Non
     consent.withdrawn_at, consent.withdrawn_by = locked.withdrawn_at, actor
     person = locked.person
     for case in person_cases(person):
-        TimelineEntry.objects.create(
-            case=case,
-            municipality=case.municipality,
-            institution=person.institution,
-            kind=TimelineKind.CONSENT,
-            title=_consent_title(locked, _("Consent withdrawn")),
+        record_timeline(
+            case,
+            TimelineKind.CONSENT,
+            _consent_title(locked, _("Consent withdrawn")),
             actor=actor,
-            source_type="cases.consent",
-            source_id=str(locked.public_id),
+            institution=person.institution,
+            source=locked,
         )
     audit.record(
         AuditAction.UPDATE,
@@ -369,13 +384,29 @@ def check_upload(upload: UploadedFile) -> CheckedUpload:
     return CheckedUpload(upload, content_type, size, digest.hexdigest(), name)
 
 
-def _store_document(actor: Any, case: Case, checked: CheckedUpload, *, title: str, shareable: bool) -> Document:
+@contextmanager
+def _files_removed_on_failure() -> Iterator[list[str]]:
+    """Collects the names of files stored in the documents store; when the block fails (a row
+    or the audit cannot be written), the files are deleted, so no orphan stays on disk."""
+    stored: list[str] = []
+    try:
+        yield stored
+    except BaseException:
+        storage = Document._meta.get_field("file").storage
+        for name in stored:
+            storage.delete(name)
+        raise
+
+
+def _store_document(
+    actor: Any, case: Case, checked: CheckedUpload, *, title: str, shareable: bool, stored: list[str]
+) -> Document:
     # Only the owning institution's case workers may upload (CaseAccess.can_edit).
-    actor_institution = case.institution_id
+    actor_institution = case.institution
     document = Document(
         case=case,
         municipality=case.municipality,
-        institution_id=actor_institution,
+        institution=actor_institution,
         uploaded_by=actor,
         title=title[:200],
         original_name=checked.original_name,
@@ -385,17 +416,16 @@ def _store_document(actor: Any, case: Case, checked: CheckedUpload, *, title: st
         shareable=shareable,
     )
     document.file.save(checked.original_name, checked.file, save=False)
+    stored.append(str(document.file.name))
     document.save()
-    TimelineEntry.objects.create(
-        case=case,
-        municipality=case.municipality,
-        institution_id=actor_institution,
-        kind=TimelineKind.DOCUMENT,
-        title=_("Document added: %(title)s") % {"title": document.title},
-        category=ConsentCategory.DOCUMENTS if shareable else "",
+    record_timeline(
+        case,
+        TimelineKind.DOCUMENT,
+        _("Document added: %(title)s") % {"title": document.title},
         actor=actor,
-        source_type="cases.document",
-        source_id=str(document.public_id),
+        institution=actor_institution,
+        category=ConsentCategory.DOCUMENTS if shareable else "",
+        source=document,
     )
     return document
 
@@ -416,8 +446,8 @@ def upload_document(
     if not title:
         raise ValidationError({"title": [_("Give the document a title.")]})
     checked = check_upload(upload)
-    with transaction.atomic():
-        document = _store_document(actor, case, checked, title=title, shareable=shareable)
+    with _files_removed_on_failure() as stored, transaction.atomic():
+        document = _store_document(actor, case, checked, title=title, shareable=shareable, stored=stored)
         audit.record(
             AuditAction.CREATE,
             request=request,

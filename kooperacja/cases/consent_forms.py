@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kooperacja.cases.consent import ConsentTerms, check_terms, consent_categories, recipient_institutions
 from kooperacja.cases.models import ConsentBasis, Person
+from kooperacja.core.forms.conflicts import put_refusal
 from kooperacja.institutions.models import Institution, Sector
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -122,12 +123,3 @@ class DocumentForm(forms.Form):
         required=False,
         help_text=_("Partners of the case with consent for documents see it."),
     )
-
-
-def put_refusal(form: forms.BaseForm, refusal: ValidationError) -> None:
-    """Put a service's refusal on the form's fields (or above the form)."""
-    if hasattr(refusal, "error_dict"):
-        for field, errors in refusal.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, refusal)

@@ -227,6 +227,12 @@ def merge_persons(actor: Any, kept: Person, duplicate: Person) -> Person:
     duplicate stays (for history) with `merged_into` set and disappears from lists."""
     if not may_merge(actor, kept):
         raise PermissionDenied
+    # Both rows locked (in a fixed order, so two merges cannot deadlock) and read as saved now:
+    # two merges of the same duplicate at once cannot both pass.
+    ids = sorted({kept.pk, duplicate.pk})
+    list(Person.objects.select_for_update(of=("self",)).filter(pk__in=ids).order_by("pk").values_list("pk"))
+    kept.refresh_from_db()
+    duplicate.refresh_from_db()
     if duplicate.pk == kept.pk or duplicate.institution_id != kept.institution_id:
         raise ValidationError(_("Choose another record of the same person, registered by your institution."))
     if duplicate.merged_into_id is not None:

@@ -8,7 +8,6 @@ date as a person of the institution is shown and must be confirmed.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any, cast
 
 from django import forms
@@ -171,47 +170,6 @@ class PersonForm(forms.Form):
 
     def person_fields(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in PERSON_FIELDS}
-
-
-@dataclass(frozen=True)
-class Difference:
-    """A field whose stored value differs from what the editor typed, both as people read them."""
-
-    label: str
-    saved: str
-    typed: str
-
-
-def _readable(field: forms.Field, value: Any) -> str:
-    if value is None or value == "":
-        return ""
-    if isinstance(field, forms.ModelMultipleChoiceField):
-        chosen = value if isinstance(value, QuerySet | list | tuple) else [value]
-        ids = {getattr(item, "pk", item) for item in chosen}
-        terms = cast(QuerySet[Any], field.queryset).filter(pk__in=ids).order_by("name")
-        return ", ".join(str(term) for term in terms)
-    if isinstance(field, forms.ModelChoiceField):
-        return str(
-            value if hasattr(value, "pk") else cast(QuerySet[Any], field.queryset).filter(pk=value).first() or ""
-        )
-    if isinstance(field, forms.ChoiceField):
-        labels = {str(key): label for key, label in cast(list[tuple[Any, Any]], field.choices)}
-        return str(labels.get(str(value), value))
-    if isinstance(field, forms.DateField) and isinstance(value, dt.date):
-        return value.strftime("%d.%m.%Y")
-    return str(value)
-
-
-def differences(form: forms.Form, stored: dict[str, Any]) -> list[Difference]:
-    """The fields of a valid bound form whose typed value differs from the stored one."""
-    found = []
-    for name, field in form.fields.items():
-        if field.widget.is_hidden or name not in stored:
-            continue
-        saved, typed = _readable(field, stored[name]), _readable(field, form.cleaned_data.get(name))
-        if saved != typed:
-            found.append(Difference(label=str(field.label), saved=saved, typed=typed))
-    return found
 
 
 class PersonSearchForm(forms.Form):

@@ -20,21 +20,26 @@ from uuid import UUID
 
 from django.contrib.sessions.backends.base import SessionBase
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
 from kooperacja.cases import breakglass
 from kooperacja.cases.models import (
     Case,
+    CaseKind,
     CaseQuerySet,
     CaseTeamMember,
     Consent,
     ConsentCategory,
     Household,
+    Note,
     Participation,
     Person,
     PersonQuerySet,
+    TimelineEntry,
+    TimelineEntryQuerySet,
+    TimelineKind,
 )
 from kooperacja.core.policies import is_platform_admin, memberships
 from kooperacja.core.roles import Role
@@ -117,6 +122,21 @@ class CaseAccess:
             return category in self.shared.get(person_id, set())
         return any(category in categories for categories in self.shared.values())
 
+    def sees_all(self, category: str) -> bool:
+        """May the user see this category for the whole case (its documents, timeline entries,
+        notes, diagnosis)? In the shared view only when every person of the case consented to
+        it: one member's consent does not release the family's data. No persons: no."""
+        if self.whole:
+            return True
+        return bool(self.shared) and all(category in categories for categories in self.shared.values())
+
+    def categories_for_all(self) -> set[str]:
+        """The categories every person of the case consented to (all of them in the whole view
+        is not a finite set: only call this for the shared view)."""
+        if not self.shared:
+            return set()
+        return set.intersection(*(set(categories) for categories in self.shared.values()))
+
 
 def consented_categories(
     persons: list[Person], institution: Institution, on: dt.date | None = None
@@ -145,7 +165,7 @@ def case_access(user: Any, case: Case) -> CaseAccess | None:
         Participation.objects.active()
         .filter(case=case, institution_id__in=partner_ids)
         .select_related("institution")
-        .order_by("started_at")
+        .order_by("started_at", "id")
         .first()
     )
     if taking_part is None:
@@ -184,7 +204,8 @@ def get_case_for_user(user: Any, public_id: UUID, *, session: SessionBase | None
 def get_person_for_user(user: Any, public_id: UUID) -> tuple[Person, bool]:
     """(person, may edit) for a user who may see the person by name; 404 for anyone else.
     Editing is for social workers and family assistants of the institution that registered
-    the person or that owns one of their cases the user works on."""
+    the person (a transfer of the person's case moves the registration to the new owner);
+    working on one of the person's cases of another institution does not give it."""
     try:
         person = (
             visible_persons(user).select_related("household", "municipality", "institution").get(public_id=public_id)
@@ -228,3 +249,161 @@ def get_household_for_user(user: Any, public_id: UUID) -> tuple[Household, bool]
         raise Http404 from None
     editors = _institutions(user, frozenset({Role.SOCIAL_WORKER, Role.FAMILY_ASSISTANT}))
     return household, household.institution_id in editors
+
+
+# --- What a case page and the list of cases show ----------------------------------------------
+
+
+def knows_identity(access: CaseAccess) -> bool:
+    """May the page name the case (its person or household)? The whole view, or consent for
+    identity from every person of the case."""
+    return access.sees_all(ConsentCategory.IDENTITY)
+
+
+def visible_timeline(case: Case, access: CaseAccess, kind: str = "") -> TimelineEntryQuerySet:
+    """The case's timeline as the user may read it, newest first (of one `kind` when given).
+    A partner reads its own institution's entries and those of a category every person of the
+    case consented to share with it."""
+    entries = TimelineEntry.objects.for_case(case)
+    if kind in TimelineKind.values:
+        entries = entries.filter(kind=kind)
+    if access.whole:
+        return entries
+    allowed = access.categories_for_all() - {""}
+    own = access.as_institution.pk if access.as_institution else None
+    return entries.filter(Q(category__in=allowed) | Q(institution_id=own))
+
+
+def visible_notes(case: Case, access: CaseAccess) -> QuerySet[Note]:
+    """Notes the user may read, newest first: the owning institution reads its own and the
+    shareable ones; a partner its own, and the shareable ones when every person consented to
+    share notes with it."""
+    notes = case.notes.select_related("author", "institution").order_by("-created_at", "-id")
+    if access.whole:
+        return notes.filter(Q(institution_id=case.institution_id) | Q(shareable=True))
+    own = access.as_institution.pk if access.as_institution else None
+    visible = Q(institution_id=own)
+    if access.sees_all(ConsentCategory.NOTES):
+        visible |= Q(shareable=True)
+    return notes.filter(visible)
+
+
+def persons_shown(access: CaseAccess, persons: list[Person], *, case_data_shown: bool) -> list[int]:
+    """The persons whose data a case page showed, for its audit event: those it named, and
+    every person of the case when it showed anything about the case (timeline, notes,
+    documents: they concern every person of the case, named or not)."""
+    if access.whole or case_data_shown:
+        return [person.pk for person in persons]
+    return [person.pk for person in persons if access.sees(ConsentCategory.IDENTITY, person.pk)]
+
+
+def case_person_ids(case: Case) -> list[int]:
+    """The ids of `case.persons()`, reading household members prefetched with the case
+    (`prefetch_related("household__members")`) instead of asking the database per case."""
+    if case.kind == CaseKind.PERSON and case.person_id:
+        return [case.person_id]
+    if case.kind == CaseKind.HOUSEHOLD and case.household is not None:
+        return sorted(member.pk for member in case.household.members.all())
+    return []
+
+
+def search_cases(user: Any, cases: CaseQuerySet, text: str) -> CaseQuerySet:
+    """Cases found by an exact PESEL or by name. Only cases the user sees whole are searched:
+    a hit on a shared case would tell a partner a name consent may not cover."""
+    cases = cases.filter(full_view_scope(user))
+    digits = text.replace(" ", "")
+    if digits.isdigit() and len(digits) == 11:
+        found = Person.objects.with_pesel(digits)
+        return cases.filter(Q(person__in=found) | Q(household__members__in=found)).distinct()
+    named = Person.objects.named(text)
+    return cases.filter(
+        Q(person__in=named)
+        | Q(household__members__in=named)
+        | Q(household__name__icontains=text)
+        | Q(group_name__icontains=text)
+    ).distinct()
+
+
+@dataclass
+class ListedCase:
+    """How the list of cases shows one case: seen whole or shared, named or not, and the
+    persons the row names (for the audit)."""
+
+    case: Case
+    whole: bool
+    named: bool
+    persons: list[int]
+
+
+def with_seen_as(user: Any, cases: CaseQuerySet) -> CaseQuerySet:
+    """The cases, each with `seen_as_id`: the user's institution taking part in it now that
+    its shared view is seen as (the earliest, as `case_access` picks), None for none."""
+    partners = _institutions(user, CASE_WORKERS)
+    first = (
+        Participation.objects.active()
+        .filter(case=OuterRef("pk"), institution_id__in=partners)
+        .order_by("started_at", "id")
+        .values("institution_id")[:1]
+    )
+    return cases.annotate(seen_as_id=Subquery(first))
+
+
+def listed_cases(user: Any, cases: list[Case]) -> list[ListedCase]:
+    """For each case of a page of the list (from `visible_cases`): whole or shared, and whether
+    the row may name it. A shared case is named when every person of it consented to share
+    identity with the institution the user sees it as (the one `case_access` picks: the
+    earliest taking part now). A fixed number of queries for any number of cases."""
+    whole_in = _institutions(user, OWNER_READERS | {Role.FAMILY_ASSISTANT})
+    household_ids = {case.household_id for case in cases if case.kind == CaseKind.HOUSEHOLD and case.household_id}
+    members: dict[int, list[int]] = {}
+    for person_id, household_id in (
+        Person.objects.filter(household_id__in=household_ids).order_by("id").values_list("id", "household_id")
+    ):
+        members.setdefault(household_id, []).append(person_id)
+
+    def persons_of(case: Case) -> list[int]:
+        if case.kind == CaseKind.PERSON and case.person_id:
+            return [case.person_id]
+        if case.kind == CaseKind.HOUSEHOLD and case.household_id:
+            return members.get(case.household_id, [])
+        return []
+
+    shared = [case for case in cases if case.institution_id not in whole_in]
+    partners = {m.institution_id: m.institution for m in memberships(user) if m.role in CASE_WORKERS}
+    seen_as: dict[int, Institution] = {}
+    if shared and partners:
+        if all(hasattr(case, "seen_as_id") for case in shared):  # annotated by `with_seen_as`
+            pairs = [(case.pk, getattr(case, "seen_as_id")) for case in shared]  # noqa: B009
+        else:
+            taking_part = (
+                Participation.objects.active()
+                .filter(case__in=shared, institution_id__in=partners)
+                .order_by("-started_at", "-id")
+            )
+            pairs = list(taking_part.values_list("case_id", "institution_id"))
+        seen_as = {case_id: partners[institution_id] for case_id, institution_id in pairs if institution_id in partners}
+    identity: set[tuple[int, int]] = set()  # (person, institution) pairs consented for identity
+    wanted = {pid for case in shared if case.pk in seen_as for pid in persons_of(case)}
+    if wanted:
+        institutions = {institution.pk: institution for institution in seen_as.values()}
+        consents = Consent.objects.in_force().filter(person_id__in=wanted)
+        consents = consents.filter(
+            Q(institution_id__in=institutions)
+            | Q(institution__isnull=True, sector__in={i.sector for i in institutions.values()})
+        ).only("person_id", "institution_id", "sector", "categories")
+        for consent in consents:
+            if not consent.covers(ConsentCategory.IDENTITY):
+                continue
+            for institution in institutions.values():
+                if consent.institution_id == institution.pk or (
+                    consent.institution_id is None and consent.sector == institution.sector
+                ):
+                    identity.add((consent.person_id, institution.pk))
+    listed = []
+    for case in cases:
+        persons = persons_of(case)
+        whole = case.institution_id in whole_in
+        seen = seen_as.get(case.pk)
+        named = whole or (seen is not None and bool(persons) and all((pid, seen.pk) in identity for pid in persons))
+        listed.append(ListedCase(case=case, whole=whole, named=named, persons=persons if named else []))
+    return listed

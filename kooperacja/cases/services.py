@@ -130,6 +130,13 @@ def _audit(actor: Any, case: Case, action: str = AuditAction.UPDATE, **details: 
     )
 
 
+def _lock(case: Case) -> None:
+    """Lock the case's row until the change is saved, and check against what is saved now:
+    two changes of the team or the lead worker at once are made one after the other."""
+    Case.objects.select_for_update(of=("self",)).filter(pk=case.pk).values_list("pk").get()
+    case.refresh_from_db(fields=["institution", "municipality", "lead_worker", "status", "version"])
+
+
 def _touch(case: Case, fields: Iterable[str] = ()) -> None:
     case.updated_at = timezone.now()
     case.version += 1
@@ -280,6 +287,7 @@ def _leave(member: CaseTeamMember, moment: Any) -> None:
 def add_team_member(actor: Any, case: Case, membership: Membership) -> CaseTeamMember:
     """A worker joins the case team (zespół zadaniowy). A worker of a partner institution joins
     only when every person of the case consented to share identity and contact with it."""
+    _lock(case)
     institution = membership.institution
     if membership.revoked_at is not None or membership.role not in TEAM_ROLES or not institution.is_active:
         raise ValidationError({"member": _("This person cannot work on cases.")})
@@ -346,6 +354,7 @@ def reassign_candidates(case: Case) -> models.QuerySet[Any]:
 def reassign(actor: Any, case: Case, new_lead: Any) -> Case:
     """A manager of the owning institution hands the case to another of its social workers,
     who becomes lead worker and coordinator; the previous coordinator leaves the team."""
+    _lock(case)
     if not any(m.institution_id == case.institution_id and m.role == Role.MANAGER for m in memberships(actor)):
         raise PermissionDenied
     if not reassign_candidates(case).filter(pk=new_lead.pk).exists():
@@ -404,25 +413,63 @@ def request_transfer(actor: Any, case: Case, to_institution: Institution, reason
     return transfer
 
 
-def _answerable(actor: Any, transfer: CaseTransfer) -> None:
-    if transfer.status != TransferStatus.PENDING:
-        raise ValidationError(_("This transfer has already been answered."))
-    if transfer.to_institution not in receiving_institutions(actor):
+def _answerable(actor: Any, transfer: CaseTransfer) -> CaseTransfer:
+    """The transfer, locked until the answer is saved, when it still waits for one from the
+    actor's institution: two answers at once cannot both pass (the second sees the first)."""
+    locked = (
+        CaseTransfer.objects.select_for_update(of=("self",))
+        .select_related("case", "case__municipality", "from_institution", "to_institution")
+        .get(pk=transfer.pk)
+    )
+    if locked.status != TransferStatus.PENDING:
+        raise ValidationError(
+            _("This transfer has already been answered (%(status)s); nothing was changed.")
+            % {"status": locked.get_status_display()}
+        )
+    if locked.to_institution not in receiving_institutions(actor):
         raise PermissionDenied
+    return locked
+
+
+def _move_registration(actor: Any, case: Case, old: Institution, new: Institution, moment: Any) -> list[int]:
+    """The persons of the case (and its household) registered by the institution handing the
+    case over are registered by the receiving one from now on: it edits them and records their
+    consents, and the old institution no longer sees them through its registrations."""
+    municipality = new.municipality
+    moved = []
+    for person in case.persons():
+        if person.institution_id != old.pk:
+            continue
+        person.institution = new
+        person.municipality = municipality or person.municipality
+        person.version += 1
+        person.updated_at = moment
+        person.save(update_fields=["institution", "municipality", "version", "updated_at"])
+        moved.append(person.pk)
+    household = case.household if case.kind == CaseKind.HOUSEHOLD else None
+    if household is not None and household.institution_id == old.pk:
+        household.institution = new
+        household.municipality = municipality or household.municipality
+        household.version += 1
+        household.updated_at = moment
+        household.save(update_fields=["institution", "municipality", "version", "updated_at"])
+    return moved
 
 
 @transaction.atomic
 def accept_transfer(actor: Any, transfer: CaseTransfer, note: str = "") -> Case:
     """The receiving institution takes the case over: it owns it from now on, the previous team
-    ends, and the accepting worker leads it. The old institution loses access at once."""
-    _answerable(actor, transfer)
-    case = transfer.case
+    ends, and the accepting worker leads it. The persons and household the old institution
+    registered move with the case. The old institution loses access at once."""
+    transfer = _answerable(actor, transfer)
+    case = Case.objects.select_for_update(of=("self",)).select_related("municipality").get(pk=transfer.case_id)
     moment = timezone.now()
-    old = case.institution
+    old = transfer.from_institution
     for member in case.team.current().select_related("case"):
         _leave(member, moment)
     Participation.objects.active(moment).filter(case=case, kind=ParticipationKind.CASE_TEAM).update(ended_at=moment)
     new = transfer.to_institution
+    moved = _move_registration(actor, case, old, new, moment)
     case.institution = new
     case.municipality = new.municipality or case.municipality
     case.lead_worker = actor
@@ -435,14 +482,14 @@ def accept_transfer(actor: Any, transfer: CaseTransfer, note: str = "") -> Case:
     transfer.save(update_fields=["status", "answered_by", "answered_at", "answer_note"])
     title = _("The case moved from %(old)s to %(new)s") % {"old": old.name, "new": new.name}
     record_timeline(case, TimelineKind.HANDOVER, title, actor=actor, institution=new, source=transfer)
-    _audit(actor, case, transfer_from=old.pk, transfer_to=new.pk)
+    _audit(actor, case, transfer_from=old.pk, transfer_to=new.pk, persons_moved=moved)
     return case
 
 
 @transaction.atomic
 def decline_transfer(actor: Any, transfer: CaseTransfer, note: str = "") -> CaseTransfer:
     """The receiving institution declines: the case stays where it is."""
-    _answerable(actor, transfer)
+    transfer = _answerable(actor, transfer)
     transfer.status = TransferStatus.DECLINED
     transfer.answered_by = actor
     transfer.answered_at = timezone.now()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kooperacja.cases.views import breakglass, cases, consent, people, privacy
+from kooperacja.cases.views import breakglass, cases, consent, gdpr, people, privacy
 
 app_name = "cases"
-urlpatterns = [*cases.urls, *people.urls, *consent.urls, *breakglass.urls, *privacy.urls]
+urlpatterns = [*cases.urls, *people.urls, *consent.urls, *breakglass.urls, *privacy.urls, *gdpr.urls]

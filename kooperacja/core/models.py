@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, cast
 
 from django.apps import apps
 from django.contrib.auth.models import AbstractUser
-from django.db import models
+from django.db import connections, models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -92,6 +92,18 @@ class AuditAction(models.TextChoices):
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def for_list(self) -> AuditEventQuerySet:
         return self.select_related("actor").order_by("-at", "-id")
+
+    def about_person(self, person_id: int) -> AuditEventQuerySet:
+        """Events naming the person (by internal id) among the persons concerned: a person's
+        "who saw my data". `persons` is a JSON list of ids: PostgreSQL asks its jsonb
+        containment; SQLite has no such lookup in Django, so it looks through it with json_each."""
+        if connections[self.db].vendor == "postgresql":
+            return self.filter(persons__contains=[person_id])
+        found = self.extra(
+            where=['EXISTS (SELECT 1 FROM json_each("core_auditevent"."persons") AS p WHERE p.value = %s)'],
+            params=[person_id],
+        )
+        return cast(AuditEventQuerySet, found)
 
 
 class AuditEvent(models.Model):

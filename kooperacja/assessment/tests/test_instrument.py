@@ -7,7 +7,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from kooperacja.assessment.models import Instrument, LevelDescription
+from kooperacja.assessment.models import Assessment, Instrument, LevelDescription
 from kooperacja.assessment.services import (
     DEFAULT_INSTRUMENT_CODE,
     DEFAULT_INSTRUMENT_FILE,
@@ -72,6 +72,7 @@ def test_it_synchronises_idempotently_and_never_changes_a_published_version():
 
 
 def test_it_creates_the_instrument_when_missing():
+    Assessment.objects.all().delete()  # the demo diagnoses keep the shipped instrument
     Instrument.objects.all().delete()
     created = sync_instrument()
     assert created is not None and created.is_current and created.domains.count() == 14

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from kooperacja.cases.models import CaseKind
 from kooperacja.cases.tests.factories import gops, join_team, make_case, make_person
-from kooperacja.cases.views.privacy import PAGE_SIZE, events_about
+from kooperacja.cases.views.privacy import PAGE_SIZE
 from kooperacja.core.models import AuditAction, AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -73,7 +73,7 @@ def test_it_matches_person_ids_exactly_not_as_text(persona):
     lookalikes = [p for p in people[1:] if str(first.pk) in str(p.pk)] or people[1:3]
     _event(persona("gops.mirzec"), [p.pk for p in lookalikes])
     mine = _event(persona("gops.mirzec"), [first.pk])
-    assert list(events_about(first.pk)) == [mine]
+    assert list(AuditEvent.objects.about_person(first.pk)) == [mine]
 
 
 def test_it_says_so_when_nothing_was_recorded_but_the_look_itself(client, login_as, person):

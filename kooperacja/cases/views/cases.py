@@ -39,55 +39,40 @@ from kooperacja.cases.models import (
     CaseStatus,
     CaseTeamMember,
     CaseTransfer,
-    ClosingReason,
-    Consent,
     ConsentCategory,
-    Note,
-    Person,
-    SupportReason,
-    TimelineEntry,
     TimelineKind,
     TransferStatus,
 )
 from kooperacja.cases.policies import (
     CASE_WORKERS,
-    OWNER_READERS,
     CaseAccess,
+    case_person_ids,
     full_view_scope,
     get_case_for_user,
+    knows_identity,
+    listed_cases,
+    persons_shown,
+    search_cases,
     visible_cases,
+    visible_notes,
+    visible_timeline,
+    with_seen_as,
 )
 from kooperacja.core import audit
+from kooperacja.core.forms.conflicts import differences, put_refusal
 from kooperacja.core.http import AuthenticatedHttpRequest
 from kooperacja.core.models import AuditAction
 from kooperacja.core.policies import memberships
-from kooperacja.core.roles import Role
 from kooperacja.institutions.models import Institution
 
 PAGE_SIZE = 20
-
-
-def _refused(form: Any, refusal: ValidationError) -> None:
-    """Put a service's refusal on the form."""
-    if hasattr(refusal, "error_dict"):
-        for field, errors in refusal.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, refusal)
 
 
 def _audit_read(request: AuthenticatedHttpRequest, action: str, persons: list[int], **fields: Any) -> None:
     audit.record(action, request=request, persons=persons, **fields)
 
 
-# --- Titles and persons: what a partner may see ---------------------------------------------
-
-
-def _knows_identity(access: CaseAccess, persons: list[Person]) -> bool:
-    """The title names people: whole view, or consent for identity from every person."""
-    if access.whole:
-        return True
-    return bool(persons) and all(access.sees(ConsentCategory.IDENTITY, person.pk) for person in persons)
+# --- Titles: what a partner may see ------------------------------------------------------------
 
 
 def _shared_label(institution: Institution) -> str:
@@ -101,25 +86,8 @@ def _may_list(user: Any) -> bool:
     return any(m.role in CASE_WORKERS for m in memberships(user))
 
 
-def _searched(user: Any, cases: Any, text: str) -> Any:
-    """Cases found by an exact PESEL or by name. Only cases the user sees whole are searched:
-    a hit on a shared case would tell a partner a name consent may not cover."""
-    cases = cases.filter(full_view_scope(user))
-    digits = text.replace(" ", "")
-    if digits.isdigit() and len(digits) == 11:
-        found = Person.objects.with_pesel(digits)
-        return cases.filter(Q(person__in=found) | Q(household__members__in=found)).distinct()
-    named = Person.objects.named(text)
-    return cases.filter(
-        Q(person__in=named)
-        | Q(household__members__in=named)
-        | Q(household__name__icontains=text)
-        | Q(group_name__icontains=text)
-    ).distinct()
-
-
 def _filtered(user: Any, form: CaseFilterForm) -> Any:
-    cases = visible_cases(user).for_list().prefetch_related("reasons")
+    cases = with_seen_as(user, visible_cases(user).for_list().prefetch_related("reasons"))
     if not form.is_valid():
         return cases
     data = form.cleaned_data
@@ -132,50 +100,23 @@ def _filtered(user: Any, form: CaseFilterForm) -> Any:
         in_team = CaseTeamMember.objects.current().filter(case=OuterRef("pk"), user=user)
         cases = cases.filter(Q(lead_worker=user) | Q(Exists(in_team)))
     if data["q"].strip():
-        cases = _searched(user, cases, data["q"].strip())
+        cases = search_cases(user, cases, data["q"].strip())
     return cases
 
 
 def _list_rows(user: Any, cases: list[Case]) -> tuple[list[dict[str, Any]], list[int]]:
     """One row per case (its title or the shared label) and the persons the page shows."""
-    whole_in = {m.institution_id for m in memberships(user) if m.role in OWNER_READERS | {Role.FAMILY_ASSISTANT}}
-    household_ids = {case.household_id for case in cases if case.kind == CaseKind.HOUSEHOLD and case.household_id}
-    members: dict[int, list[int]] = {}
-    for person_id, household_id in Person.objects.filter(household_id__in=household_ids).values_list(
-        "id", "household_id"
-    ):
-        members.setdefault(household_id, []).append(person_id)
-
-    def persons_of(case: Case) -> list[int]:
-        if case.kind == CaseKind.PERSON and case.person_id:
-            return [case.person_id]
-        if case.kind == CaseKind.HOUSEHOLD and case.household_id:
-            return members.get(case.household_id, [])
-        return []
-
-    shared_persons = {pid for case in cases if case.institution_id not in whole_in for pid in persons_of(case)}
-    identity: set[int] = set()
-    if shared_persons:
-        partners = [m.institution for m in memberships(user) if m.role in CASE_WORKERS]
-        consents = Consent.objects.in_force().filter(person_id__in=shared_persons)
-        consents = consents.filter(
-            Q(institution__in=partners) | Q(institution__isnull=True, sector__in={i.sector for i in partners})
-        )
-        identity = {c.person_id for c in consents.only("person_id", "categories") if c.covers("identity")}
     rows, shown = [], []
-    for case in cases:
-        persons = persons_of(case)
-        whole = case.institution_id in whole_in
-        named = whole or (bool(persons) and all(pid in identity for pid in persons))
-        if named:
-            shown.extend(persons)
+    for listed in listed_cases(user, cases):
+        case = listed.case
+        shown.extend(listed.persons)
         rows.append(
             {
                 "case": case,
-                "whole": whole,
-                "title": case.title if named else _shared_label(case.institution),
+                "whole": listed.whole,
+                "title": case.title if listed.named else _shared_label(case.institution),
                 # Reasons (addiction, violence…) are in no consent category: whole view only.
-                "reasons": [reason.get_reason_display() for reason in case.reasons.all()] if whole else [],
+                "reasons": [reason.get_reason_display() for reason in case.reasons.all()] if listed.whole else [],
             }
         )
     return rows, shown
@@ -238,7 +179,7 @@ def case_new(request: AuthenticatedHttpRequest) -> HttpResponse:
                 summary=data["summary"],
             )
         except ValidationError as refusal:
-            _refused(form, refusal)
+            put_refusal(form, refusal)
         else:
             messages.success(request, _("The case was opened. You are its lead worker and coordinator."))
             return redirect("cases:detail", public_id=case.public_id)
@@ -246,38 +187,6 @@ def case_new(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 # --- The case page ----------------------------------------------------------------------------
-
-
-def _visible_timeline(case: Case, access: CaseAccess, kind: str) -> list[TimelineEntry]:
-    entries = TimelineEntry.objects.for_case(case)
-    if kind in TimelineKind.values:
-        entries = entries.filter(kind=kind)
-    if access.whole:
-        return list(entries[:200])
-    # A partner sees entries its consent covers (for anyone in the case) and its own.
-    allowed = [category for category in _consented_anywhere(access) if category]
-    own = access.as_institution.pk if access.as_institution else None
-    return list(entries.filter(Q(category__in=allowed) | Q(institution_id=own))[:200])
-
-
-def _consented_anywhere(access: CaseAccess) -> set[str]:
-    return {category for categories in access.shared.values() for category in categories}
-
-
-def _visible_notes(case: Case, access: CaseAccess) -> list[Note]:
-    notes = case.notes.select_related("author", "institution").order_by("-created_at", "-id")
-    if access.whole:
-        return list(notes.filter(Q(institution_id=case.institution_id) | Q(shareable=True)))
-    own = access.as_institution.pk if access.as_institution else None
-    persons = list(access.shared)
-    visible = Q(institution_id=own)
-    if persons and all(access.sees(ConsentCategory.NOTES, pid) for pid in persons):
-        visible |= Q(shareable=True)
-    return list(notes.filter(visible))
-
-
-def _pending_transfer(case: Case) -> CaseTransfer | None:
-    return case.transfers.filter(status=TransferStatus.PENDING).select_related("to_institution").first()
 
 
 def _may_write_note(access: CaseAccess) -> bool:
@@ -290,20 +199,22 @@ def case_detail(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRespo
     user = request.user
     case, access = get_case_for_user(user, public_id, session=request.session)
     persons = case.persons()
-    shown = [p for p in persons if access.sees(ConsentCategory.IDENTITY, p.pk)]
+    named = [p for p in persons if access.sees(ConsentCategory.IDENTITY, p.pk)]
     kind = request.GET.get("kind", "")
     team = list(case.team.current().select_related("user", "institution").order_by("role", "joined_at"))
+    timeline = list(visible_timeline(case, access, kind)[:200])
+    notes = list(visible_notes(case, access))
     context: dict[str, Any] = {
         "case": case,
         "access": access,
-        "title": case.title if _knows_identity(access, persons) else _shared_label(case.institution),
-        "persons": shown,
-        "hidden_persons": len(persons) - len(shown),
+        "title": case.title if knows_identity(access) else _shared_label(case.institution),
+        "persons": named,
+        "hidden_persons": len(persons) - len(named),
         "reasons": [reason.get_reason_display() for reason in case.reasons.all()],
-        "timeline": _visible_timeline(case, access, kind),
+        "timeline": timeline,
         "timeline_kinds": TimelineKind.choices,
         "kind": kind if kind in TimelineKind.values else "",
-        "notes": _visible_notes(case, access),
+        "notes": notes,
         "team": team if access.whole else [],
         "may_note": _may_write_note(access),
         "may_transfer": access.whole and services.may_transfer(user, case) and case.status != CaseStatus.CLOSED,
@@ -316,7 +227,7 @@ def case_detail(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRespo
     _audit_read(
         request,
         AuditAction.VIEW,
-        [p.pk for p in shown],
+        persons_shown(access, persons, case_data_shown=bool(timeline or notes)),
         obj=case,
         institution_id=case.institution_id,
         municipality_code=case.municipality.code,
@@ -333,32 +244,6 @@ def _editable(user: Any, public_id: UUID) -> tuple[Case, CaseAccess]:
     if not access.can_edit:
         raise PermissionDenied
     return case, access
-
-
-def _conflict_rows(case: Case, form: CaseEditForm) -> list[tuple[str, str, str]]:
-    """(field, saved now, your version) for each field that differs."""
-    typed = form.cleaned_data
-    saved_reasons = sorted(case.reasons.values_list("reason", flat=True))
-    labels = dict(SupportReason.choices)
-    rows = []
-    pairs = [
-        (_("Situation in brief"), case.summary, typed.get("summary", "")),
-        (_("Status"), case.get_status_display(), dict(CaseStatus.choices).get(typed.get("status", ""), "")),
-        (
-            _("Reason for closing"),
-            case.get_closing_reason_display(),
-            dict(ClosingReason.choices).get(typed.get("closing_reason", ""), ""),
-        ),
-        (
-            _("Reasons for support"),
-            ", ".join(str(labels[r]) for r in saved_reasons),
-            ", ".join(str(labels[r]) for r in sorted(typed.get("reasons", []))),
-        ),
-    ]
-    for label, saved, mine in pairs:
-        if str(saved) != str(mine):
-            rows.append((str(label), str(saved), str(mine)))
-    return rows
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -384,15 +269,15 @@ def case_edit(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRespons
         )
     except services.StaleVersion:
         case.refresh_from_db()
-        conflict = _conflict_rows(case, form)
+        conflict = differences(form, CaseEditForm.initial_for(case))
         again = request.POST.copy()
         again["version"] = str(case.version)
         form = CaseEditForm(again)
         form.is_valid()
-        context = {"case": case, "form": form, "conflict": conflict, "yours": data["version"]}
+        context = {"case": case, "form": form, "conflict": conflict}
         return render(request, "cases/cases/edit.html", context, status=409)
     except ValidationError as refusal:
-        _refused(form, refusal)
+        put_refusal(form, refusal)
         return render(request, "cases/cases/edit.html", {"case": case, "form": form}, status=400)
     messages.success(request, _("The changes were saved."))
     return redirect("cases:detail", public_id=case.public_id)
@@ -424,7 +309,7 @@ def case_team(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRespons
         try:
             member = services.add_team_member(request.user, case, form.cleaned_data["member"])
         except ValidationError as refusal:
-            _refused(form, refusal)
+            put_refusal(form, refusal)
         else:
             messages.success(request, _("%(user)s joined the case team.") % {"user": member.user})
             return redirect("cases:team", public_id=case.public_id)
@@ -465,7 +350,7 @@ def case_reassign(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRes
         try:
             services.reassign(request.user, case, form.cleaned_data["lead_worker"])
         except ValidationError as refusal:
-            _refused(form, refusal)
+            put_refusal(form, refusal)
         else:
             messages.success(request, _("The case has a new lead worker."))
             return redirect("cases:detail", public_id=case.public_id)
@@ -485,7 +370,7 @@ def case_transfer(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRes
         try:
             services.request_transfer(request.user, case, data["to_institution"], data["reason"])
         except ValidationError as refusal:
-            _refused(form, refusal)
+            put_refusal(form, refusal)
         else:
             messages.success(request, _("The transfer was requested. The case moves when the institution accepts it."))
             return redirect("cases:detail", public_id=case.public_id)
@@ -493,10 +378,15 @@ def case_transfer(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRes
     return render(request, "cases/cases/transfer.html", {"case": case, "form": form}, status=status)
 
 
+def _addressed_to(user: Any) -> Any:
+    """Transfers to the user's GOPS/PCPR, answered or not."""
+    return CaseTransfer.objects.filter(to_institution__in=services.receiving_institutions(user)).select_related(
+        "case__person", "case__household", "from_institution", "to_institution", "requested_by"
+    )
+
+
 def _incoming(user: Any) -> Any:
-    return CaseTransfer.objects.filter(
-        to_institution__in=services.receiving_institutions(user), status=TransferStatus.PENDING
-    ).select_related("case__person", "case__household", "from_institution", "to_institution", "requested_by")
+    return _addressed_to(user).filter(status=TransferStatus.PENDING)
 
 
 @require_safe
@@ -505,15 +395,18 @@ def transfer_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Transfers waiting for an answer of the user's GOPS/PCPR."""
     if not services.receiving_institutions(request.user):
         raise PermissionDenied
-    transfers = list(_incoming(request.user).order_by("-requested_at")[:100])
-    shown = [pid for transfer in transfers for pid in [p.pk for p in transfer.case.persons()]]
+    transfers = list(
+        _incoming(request.user).prefetch_related("case__household__members").order_by("-requested_at")[:100]
+    )
+    shown = [pid for transfer in transfers for pid in case_person_ids(transfer.case)]
     _audit_read(request, AuditAction.LIST, shown, object_type="cases.casetransfer")
     return render(request, "cases/cases/transfers.html", {"transfers": transfers, "form": TransferAnswerForm()})
 
 
 def _answer(request: AuthenticatedHttpRequest, public_id: UUID, accept: bool) -> HttpResponse:
     try:
-        transfer = _incoming(request.user).get(public_id=public_id)
+        # Answered ones too: a second answer is refused with a message, not a puzzling 404.
+        transfer = _addressed_to(request.user).get(public_id=public_id)
     except (CaseTransfer.DoesNotExist, ValueError):
         raise Http404 from None
     form = TransferAnswerForm(request.POST)
@@ -568,7 +461,7 @@ def note_new(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse
                 shareable=form.cleaned_data["shareable"],
             )
         except ValidationError as refusal:
-            _refused(form, refusal)
+            put_refusal(form, refusal)
         else:
             messages.success(request, _("The note was saved."))
             return redirect("cases:detail", public_id=case.public_id)

@@ -24,10 +24,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from kooperacja.cases import consent as services
-from kooperacja.cases.consent_forms import ConsentForm, DocumentForm, PrintForm, put_refusal
-from kooperacja.cases.models import Case, Consent, Document, Person
+from kooperacja.cases.consent_forms import ConsentForm, DocumentForm, PrintForm
+from kooperacja.cases.models import Case, Consent, ConsentCategory, Document, Person
 from kooperacja.cases.policies import get_case_for_user, get_person_for_user, visible_cases, visible_persons
 from kooperacja.core import audit
+from kooperacja.core.forms.conflicts import put_refusal
 from kooperacja.core.http import AuthenticatedHttpRequest
 from kooperacja.core.models import AuditAction
 
@@ -178,7 +179,18 @@ def document_new(request: AuthenticatedHttpRequest, case_id: UUID) -> HttpRespon
 def _document_page(
     request: AuthenticatedHttpRequest, case: Case, form: DocumentForm, *, status: int = 200
 ) -> HttpResponse:
-    documents = case.documents.select_related("uploaded_by").order_by("-uploaded_at", "-id")
+    documents = list(case.documents.select_related("uploaded_by").order_by("-uploaded_at", "-id"))
+    if documents:
+        # The list names documents of the case's persons: a read of their data.
+        audit.record(
+            AuditAction.LIST,
+            request=request,
+            object_type="cases.document",
+            persons=[person.pk for person in case.persons()],
+            institution_id=case.institution_id,
+            municipality_code=case.municipality.code,
+            details={"case": str(case.public_id)},
+        )
     return render(
         request,
         "cases/consent/document_form.html",
@@ -201,7 +213,7 @@ def document(request: AuthenticatedHttpRequest, document_id: UUID) -> HttpRespon
     except (Document.DoesNotExist, ValueError):
         raise Http404 from None
     case, access = get_case_for_user(request.user, found.case.public_id)
-    if not access.whole and not (found.shareable and access.sees("documents")):
+    if not access.whole and not (found.shareable and access.sees_all(ConsentCategory.DOCUMENTS)):
         raise Http404
     audit.record(
         AuditAction.VIEW,

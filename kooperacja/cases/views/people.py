@@ -23,7 +23,7 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from kooperacja.cases import people
+from kooperacja.cases import gdpr, people
 from kooperacja.cases.models import Household, Person
 from kooperacja.cases.people_forms import (
     HouseholdForm,
@@ -31,7 +31,6 @@ from kooperacja.cases.people_forms import (
     MergeForm,
     PersonForm,
     PersonSearchForm,
-    differences,
 )
 from kooperacja.cases.policies import (
     CASE_WORKERS,
@@ -41,6 +40,7 @@ from kooperacja.cases.policies import (
     visible_persons,
 )
 from kooperacja.core.audit import record
+from kooperacja.core.forms.conflicts import differences, put_refusal
 from kooperacja.core.http import AuthenticatedHttpRequest
 from kooperacja.core.models import AuditAction
 from kooperacja.core.policies import has_role
@@ -112,11 +112,12 @@ def person_detail(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRes
     if person.household_id is not None:
         about |= Q(household_id=person.household_id)
     cases = list(visible_cases(request.user).filter(about).for_list())
+    # The household members listed are read too: the event names each of them.
     record(
         AuditAction.VIEW,
         request=request,
         obj=person,
-        persons=[person.pk],
+        persons=[person.pk, *(member.pk for member in members if member.pk != person.pk)],
         institution_id=person.institution_id,
     )
     return render(
@@ -129,6 +130,8 @@ def person_detail(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRes
             "cases": cases,
             "can_edit": can_edit,
             "can_merge": people.may_merge(request.user, person),
+            "can_export": gdpr.may_export(request.user, person),
+            "can_anonymise": gdpr.may_anonymise(request.user, person),
         },
     )
 
@@ -149,14 +152,6 @@ def _person_page(
     )
 
 
-def _refused(form: PersonForm | HouseholdForm, refusal: ValidationError) -> None:
-    if hasattr(refusal, "error_dict"):
-        for field, errors in refusal.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, refusal)
-
-
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def person_new(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -175,7 +170,7 @@ def person_new(request: AuthenticatedHttpRequest) -> HttpResponse:
             needs=form.cleaned_data["accessibility_needs"],
         )
     except ValidationError as refusal:
-        _refused(form, refusal)
+        put_refusal(form, refusal)
         return _person_page(request, form, status=400)
     messages.success(request, _("The person was registered."))
     return redirect("cases:person", public_id=person.public_id)
@@ -212,7 +207,7 @@ def person_edit(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRespo
         again.is_valid()
         return _person_page(request, again, person=stored, status=409, conflict=conflict)
     except ValidationError as refusal:
-        _refused(form, refusal)
+        put_refusal(form, refusal)
         return _person_page(request, form, person=person, status=400)
     messages.success(request, _("The changes were saved."))
     return redirect("cases:person", public_id=person.public_id)

@@ -12,8 +12,6 @@ from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import connection
-from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path
@@ -26,22 +24,6 @@ from kooperacja.core.models import AuditAction, AuditEvent
 from kooperacja.institutions.models import Institution
 
 PAGE_SIZE = 50
-
-
-def events_about(person_id: int) -> QuerySet[AuditEvent]:
-    """Audit events whose persons concerned include the person (by internal id), newest first.
-
-    `persons` is a JSON list of ids: PostgreSQL asks its jsonb containment (`@>`); SQLite has
-    no such lookup in Django, so it looks through the list with json_each."""
-    events: QuerySet[AuditEvent] = AuditEvent.objects.select_related("actor")
-    if connection.vendor == "postgresql":
-        events = events.filter(persons__contains=[person_id])
-    else:
-        events = events.extra(
-            where=['EXISTS (SELECT 1 FROM json_each("core_auditevent"."persons") AS p WHERE p.value = %s)'],
-            params=[person_id],
-        )
-    return events.order_by("-at", "-id")
 
 
 @require_safe
@@ -58,7 +40,7 @@ def person_access_log(request: AuthenticatedHttpRequest, public_id: UUID) -> Htt
         municipality_code=person.municipality.code,
         details={"page": "access_log"},
     )
-    page = Paginator(events_about(person.pk), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(AuditEvent.objects.about_person(person.pk).for_list(), PAGE_SIZE).get_page(request.GET.get("page"))
     institution_ids = {event.institution_id for event in page.object_list if event.institution_id}
     institutions = Institution.objects.only("name").in_bulk(institution_ids)
     rows = [(event, institutions.get(event.institution_id) if event.institution_id else None) for event in page]
