@@ -13,13 +13,13 @@ from collections.abc import Iterator
 from typing import Any
 from uuid import UUID
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from kooperacja.assessment.models import Assessment, Domain, Instrument
 from kooperacja.cases.models import Case
-from kooperacja.cases.policies import CaseAccess, get_case_for_user, visible_cases
+from kooperacja.cases.policies import CaseAccess, case_access, visible_cases
 
 
 def diagnosis_categories() -> Iterator[tuple[str, str]]:
@@ -55,13 +55,16 @@ def get_assessment_for_user(user: Any, public_id: UUID) -> tuple[Assessment, Cas
         assessment = (
             Assessment.objects.filter(case__in=visible_cases(user))
             .for_case_page()
-            .select_related("case")
+            .select_related(
+                "case__person", "case__household", "case__institution", "case__municipality", "case__lead_worker"
+            )
             .get(public_id=public_id)
         )
-    except (Assessment.DoesNotExist, ValueError):
+    except (Assessment.DoesNotExist, ValueError, ValidationError):
         raise Http404 from None
-    case, access = get_case_for_user(user, assessment.case.public_id)
-    if not visible_domain_ids(access, case, assessment):
+    case = assessment.case
+    access = case_access(user, case)
+    if access is None or not visible_domain_ids(access, case, assessment):
         raise Http404
     return assessment, case, access
 

@@ -67,10 +67,6 @@ def consent_categories() -> list[tuple[str, str]]:
     return found
 
 
-def category_label(value: str) -> str:
-    return dict(consent_categories()).get(value, value)
-
-
 # --- Recording and withdrawing ----------------------------------------------------------------
 
 

@@ -202,12 +202,6 @@ class Person(models.Model):
         self.pesel_hash = crypto.keyed_hash(PESEL_HASH_PURPOSE, cleaned) if cleaned else ""
         self.pesel_last_digits = cleaned[-4:]
 
-    def age_on(self, day: dt.date) -> int | None:
-        if self.birth_date is None:
-            return None
-        before_birthday = (day.month, day.day) < (self.birth_date.month, self.birth_date.day)
-        return day.year - self.birth_date.year - before_birthday
-
 
 # --- Cases ----------------------------------------------------------------------------------
 

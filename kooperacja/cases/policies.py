@@ -41,7 +41,7 @@ from kooperacja.cases.models import (
     TimelineEntryQuerySet,
     TimelineKind,
 )
-from kooperacja.core.policies import is_platform_admin, memberships
+from kooperacja.core.policies import institution_ids_with_role, is_platform_admin, memberships
 from kooperacja.core.roles import Role
 from kooperacja.institutions.models import Institution
 
@@ -51,10 +51,6 @@ OWNER_READERS = frozenset({Role.SOCIAL_WORKER, Role.MANAGER})
 CASE_WORKERS = frozenset({Role.SOCIAL_WORKER, Role.FAMILY_ASSISTANT, Role.MANAGER, Role.PARTNER_STAFF})
 
 
-def _institutions(user: Any, roles: frozenset[str]) -> set[int]:
-    return {m.institution_id for m in memberships(user) if m.role in roles}
-
-
 def _team_case_ids(user: Any) -> Q:
     return Q(Exists(CaseTeamMember.objects.current().filter(case=OuterRef("pk"), user=user)))
 
@@ -62,8 +58,8 @@ def _team_case_ids(user: Any) -> Q:
 def full_view_scope(user: Any) -> Q:
     """Cases the user sees whole: every case of an institution where they read all, and the
     cases whose team they are in within the owning institution (family assistants)."""
-    readers = _institutions(user, OWNER_READERS)
-    assistants = _institutions(user, frozenset({Role.FAMILY_ASSISTANT}))
+    readers = institution_ids_with_role(user, *OWNER_READERS)
+    assistants = institution_ids_with_role(user, Role.FAMILY_ASSISTANT)
     scope = Q(pk__in=[])
     if readers:
         scope |= Q(institution_id__in=readers)
@@ -74,7 +70,7 @@ def full_view_scope(user: Any) -> Q:
 
 def shared_view_scope(user: Any) -> Q:
     """Cases of other institutions in which one of the user's institutions takes part now."""
-    partners = _institutions(user, CASE_WORKERS)
+    partners = institution_ids_with_role(user, *CASE_WORKERS)
     if not partners:
         return Q(pk__in=[])
     taking_part = Participation.objects.active().filter(case=OuterRef("pk"), institution_id__in=partners)
@@ -94,7 +90,7 @@ def visible_persons(user: Any) -> PersonQuerySet:
     case's shared view (with consent for identity), never in lists of people."""
     if not getattr(user, "is_authenticated", False):
         return Person.objects.none()
-    readers = _institutions(user, OWNER_READERS)
+    readers = institution_ids_with_role(user, *OWNER_READERS)
     whole = Case.objects.filter(full_view_scope(user))
     scope = Q(cases__in=whole) | Q(household__cases__in=whole)
     if readers:
@@ -160,7 +156,7 @@ def case_access(user: Any, case: Case) -> CaseAccess | None:
             can_edit=works_on and bool(roles_here & {Role.SOCIAL_WORKER, Role.FAMILY_ASSISTANT}),
             can_reassign=Role.MANAGER in roles_here,
         )
-    partner_ids = _institutions(user, CASE_WORKERS) - {case.institution_id}
+    partner_ids = institution_ids_with_role(user, *CASE_WORKERS) - {case.institution_id}
     taking_part = (
         Participation.objects.active()
         .filter(case=case, institution_id__in=partner_ids)
@@ -212,7 +208,7 @@ def get_person_for_user(user: Any, public_id: UUID) -> tuple[Person, bool]:
         )
     except (Person.DoesNotExist, ValueError, ValidationError):
         raise Http404 from None
-    editors = _institutions(user, frozenset({Role.SOCIAL_WORKER, Role.FAMILY_ASSISTANT}))
+    editors = institution_ids_with_role(user, Role.SOCIAL_WORKER, Role.FAMILY_ASSISTANT)
     return person, person.institution_id in editors
 
 
@@ -233,7 +229,7 @@ def visible_households(user: Any) -> QuerySet[Household]:
     and the households of the cases they see whole (as for persons)."""
     if not getattr(user, "is_authenticated", False):
         return Household.objects.none()
-    readers = _institutions(user, OWNER_READERS)
+    readers = institution_ids_with_role(user, *OWNER_READERS)
     whole = Case.objects.filter(full_view_scope(user))
     scope = Q(cases__in=whole) | Q(members__cases__in=whole)
     if readers:
@@ -247,7 +243,7 @@ def get_household_for_user(user: Any, public_id: UUID) -> tuple[Household, bool]
         household = visible_households(user).select_related("municipality", "institution").get(public_id=public_id)
     except (Household.DoesNotExist, ValueError, ValidationError):
         raise Http404 from None
-    editors = _institutions(user, frozenset({Role.SOCIAL_WORKER, Role.FAMILY_ASSISTANT}))
+    editors = institution_ids_with_role(user, Role.SOCIAL_WORKER, Role.FAMILY_ASSISTANT)
     return household, household.institution_id in editors
 
 
@@ -338,7 +334,7 @@ class ListedCase:
 def with_seen_as(user: Any, cases: CaseQuerySet) -> CaseQuerySet:
     """The cases, each with `seen_as_id`: the user's institution taking part in it now that
     its shared view is seen as (the earliest, as `case_access` picks), None for none."""
-    partners = _institutions(user, CASE_WORKERS)
+    partners = institution_ids_with_role(user, *CASE_WORKERS)
     first = (
         Participation.objects.active()
         .filter(case=OuterRef("pk"), institution_id__in=partners)
@@ -353,7 +349,7 @@ def listed_cases(user: Any, cases: list[Case]) -> list[ListedCase]:
     the row may name it. A shared case is named when every person of it consented to share
     identity with the institution the user sees it as (the one `case_access` picks: the
     earliest taking part now). A fixed number of queries for any number of cases."""
-    whole_in = _institutions(user, OWNER_READERS | {Role.FAMILY_ASSISTANT})
+    whole_in = institution_ids_with_role(user, *OWNER_READERS, Role.FAMILY_ASSISTANT)
     household_ids = {case.household_id for case in cases if case.kind == CaseKind.HOUSEHOLD and case.household_id}
     members: dict[int, list[int]] = {}
     for person_id, household_id in (

@@ -33,7 +33,7 @@ from kooperacja.cases.models import (
     TimelineKind,
     TransferStatus,
 )
-from kooperacja.cases.policies import may_add_partner
+from kooperacja.cases.policies import case_person_ids, may_add_partner
 from kooperacja.core import audit
 from kooperacja.core.models import AuditAction
 from kooperacja.core.policies import memberships
@@ -114,16 +114,12 @@ def record_timeline(
     )
 
 
-def _person_ids(case: Case) -> list[int]:
-    return [person.pk for person in case.persons()]
-
-
 def _audit(actor: Any, case: Case, action: str = AuditAction.UPDATE, **details: Any) -> None:
     audit.record(
         action,
         actor=actor,
         obj=case,
-        persons=_person_ids(case),
+        persons=case_person_ids(case),
         institution_id=case.institution_id,
         municipality_code=case.municipality.code,
         details={key: str(value) for key, value in details.items()},
@@ -235,20 +231,6 @@ def update_case(
         record_timeline(case, TimelineKind.STATUS, title, actor=actor, institution=case.institution)
     _audit(actor, case, status=status)
     return case
-
-
-def change_status(actor: Any, case: Case, status: str, *, closing_reason: str = "", version: int) -> Case:
-    """Change only the status (closing needs a reason)."""
-    reasons = list(case.reasons.values_list("reason", flat=True))
-    return update_case(
-        actor,
-        case,
-        summary=case.summary,
-        reasons=reasons,
-        status=status,
-        closing_reason=closing_reason,
-        version=version,
-    )
 
 
 # --- The case team ----------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from kooperacja.directory.models import (
     ServiceQuerySet,
     TaxonomyTerm,
 )
+from kooperacja.directory.services import descendant_ids
 from kooperacja.territory.models import Municipality
 
 # =============================================================================================
@@ -80,11 +81,9 @@ class FilterChoices:
         return [term for term in self.terms[taxonomy] if term.is_active or term.code == chosen]
 
     def subtree(self, term: TaxonomyTerm) -> list[TaxonomyTerm]:
-        """The term and every term below it in its taxonomy."""
-        found = [term]
-        for parent in found:
-            found += [child for child in self.terms[term.taxonomy.code] if child.parent_id == parent.pk]
-        return found
+        """The term and every term below it in its taxonomy (safe from an imported cycle)."""
+        ids = descendant_ids(term, self.terms[term.taxonomy.code])
+        return [other for other in self.terms[term.taxonomy.code] if other.pk in ids]
 
 
 def county_label(gmina: Municipality, *, with_voivodeship: bool) -> str:

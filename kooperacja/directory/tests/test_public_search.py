@@ -461,3 +461,20 @@ def test_it_still_follows_a_link_that_names_a_retired_term(client):
     # The chosen term is on the list, marked, so the form shows what the search is.
     assert "mediation" in _options(response, "category")
     assert polish("%(name)s (term withdrawn)", name="Mediacja") in response.content.decode()
+
+
+def test_it_gathers_a_categorys_subtree_even_when_an_import_left_a_cycle(db):
+    """Walking down from a term caught in a cycle ends, with each term once."""
+    from kooperacja.directory.models import CATEGORIES, TaxonomyTerm
+
+    counselling = TaxonomyTerm.objects.categories().get(code="counselling")
+    therapy = TaxonomyTerm.objects.categories().get(code="therapy")
+    TaxonomyTerm.objects.filter(pk=counselling.pk).update(parent=therapy)
+    TaxonomyTerm.objects.filter(pk=therapy.pk).update(parent=counselling)
+    choices = forms.FilterChoices.load(gmina_list=False)
+
+    term = choices.term(CATEGORIES, "counselling")
+    assert term is not None
+    found = choices.subtree(term)
+
+    assert sorted(term.code for term in found) == ["counselling", "therapy"]

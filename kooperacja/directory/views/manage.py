@@ -21,7 +21,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from kooperacja.core.forms.conflicts import Difference, differences
+from kooperacja.core.forms.conflicts import Difference, differences, put_refusal
 from kooperacja.core.http import AuthenticatedHttpRequest
 from kooperacja.core.policies import is_platform_admin
 from kooperacja.directory import upkeep
@@ -91,11 +91,7 @@ def service_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 def _refused(form: forms.BaseForm, refusal: ValidationError) -> int:
     """Put the services' refusal on the form; the status code to answer with."""
-    if hasattr(refusal, "error_dict"):
-        for field, errors in refusal.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, refusal)
+    put_refusal(form, refusal)
     return _refusal_status(refusal)
 
 
