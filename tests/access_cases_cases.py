@@ -88,6 +88,14 @@ URL_ROWS: list[UrlRow] = [
         wrong_method="GET",
     ),
     UrlRow(
+        "cases:transfer_cancel",
+        # The lead worker and the manager withdraw; others who see the case may not (403).
+        answers(404, dict.fromkeys([GOPS_MIRZEC, LEADER], 302) | dict.fromkeys([COLLEAGUE, ASSISTANT, SCHOOL], 403)),
+        method="POST",
+        kwargs=_transfer_ids,
+        wrong_method="GET",
+    ),
+    UrlRow(
         "cases:note_new",
         answers(404, dict.fromkeys([GOPS_MIRZEC, ASSISTANT, SCHOOL], 200) | dict.fromkeys([COLLEAGUE, LEADER], 403)),
         kwargs=_case_ids,

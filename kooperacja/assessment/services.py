@@ -20,7 +20,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,7 +34,7 @@ from kooperacja.assessment.models import (
 )
 from kooperacja.cases.models import Case, Person, TimelineKind
 from kooperacja.cases.services import record_timeline
-from kooperacja.core import audit
+from kooperacja.core import audit, versioning
 from kooperacja.core.models import AuditAction
 
 DEFAULT_INSTRUMENT_FILE = Path(__file__).resolve().parent / "data" / "instrument.json"
@@ -43,8 +42,10 @@ DEFAULT_INSTRUMENT_CODE = "diagnoza-wielowymiarowa"
 LEVELS = tuple(Level.values)
 
 
-class StaleVersion(ValidationError):
+class StaleVersion(versioning.StaleVersion):
     """Someone saved the assessment after the editor opened it: nothing is saved."""
+
+    default_message = _("Someone else saved this diagnosis while you were editing it.")
 
 
 class MissingDomains(ValidationError):
@@ -284,10 +285,10 @@ def update_assessment(
     rows = _checked_scores(assessment.instrument, scores, assessed_on)
     with transaction.atomic():
         updated = Assessment.objects.filter(pk=assessment.pk, version=version).update(
-            assessed_on=assessed_on, notes=notes.strip(), updated_at=timezone.now(), version=F("version") + 1
+            assessed_on=assessed_on, notes=notes.strip(), **versioning.bumped(Assessment)
         )
         if not updated:
-            raise StaleVersion(_("Someone else saved this diagnosis while you were editing it."))
+            raise StaleVersion()
         for row in rows:
             DomainScore.objects.filter(assessment=assessment, domain=row.domain).update(
                 level=row.level, strengths=row.strengths, priority=row.priority

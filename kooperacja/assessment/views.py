@@ -28,7 +28,7 @@ from kooperacja.assessment.policies import get_assessment_for_user, get_editable
 from kooperacja.cases.models import Case, ConsentCategory, Person
 from kooperacja.cases.policies import CaseAccess, get_case_for_user
 from kooperacja.core import audit
-from kooperacja.core.forms.conflicts import put_refusal
+from kooperacja.core.forms.conflicts import put_refusal, rebound
 from kooperacja.core.http import AuthenticatedHttpRequest
 from kooperacja.core.models import AuditAction
 
@@ -312,10 +312,7 @@ def assessment_edit(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpR
     except services.StaleVersion:
         assessment.refresh_from_db()
         conflict = _conflict_rows(assessment, form)
-        again = request.POST.copy()
-        again["version"] = str(assessment.version)
-        form = AssessmentForm(again, **options)
-        form.is_valid()
+        form = rebound(AssessmentForm, request.POST, assessment.version, **options)
         context = _edit_context(case, assessment, form) | {"conflict": conflict, "yours": yours}
         return render(request, "assessment/form.html", context, status=409)
     except ValidationError as refusal:

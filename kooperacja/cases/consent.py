@@ -42,6 +42,7 @@ from kooperacja.cases.models import (
 from kooperacja.cases.services import record_timeline
 from kooperacja.core import audit
 from kooperacja.core.models import AuditAction
+from kooperacja.core.pdf import document as pdf_document
 from kooperacja.institutions.models import Institution, Sector
 
 # --- Categories -------------------------------------------------------------------------------
@@ -501,14 +502,8 @@ def consent_form_html(
 
 def consent_form_document(html: str) -> Any:
     """The laid-out pages of the consent form (WeasyPrint, the system's DejaVu fonts, nothing
-    fetched from the network: the Informator's local-only URL fetcher)."""
-    from weasyprint import CSS, HTML
-
-    from kooperacja.directory.informator import local_only_fetcher
-
-    fetcher = local_only_fetcher()
-    stylesheet = CSS(string=CONSENT_FORM_CSS, url_fetcher=fetcher)
-    return HTML(string=html, base_url="file:///", url_fetcher=fetcher).render(stylesheets=[stylesheet])
+    fetched from the network: kooperacja.core.pdf)."""
+    return pdf_document(html, css=CONSENT_FORM_CSS, trim_whitespace=False)
 
 
 def render_consent_form_pdf(html: str) -> bytes:

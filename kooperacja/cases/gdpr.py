@@ -60,8 +60,9 @@ from kooperacja.cases.models import (
     Person,
     TimelineEntry,
 )
-from kooperacja.core import audit
+from kooperacja.core import audit, versioning
 from kooperacja.core.models import AuditAction, AuditEvent
+from kooperacja.core.pdf import render_pdf
 from kooperacja.core.policies import institution_ids_with_role
 from kooperacja.core.roles import Role
 from kooperacja.core.tasks import register_schedule
@@ -291,17 +292,10 @@ th { background: #eee; }
 
 def export_pdf(actor: Any, person: Person, *, request: HttpRequest | None = None) -> bytes:
     """The person's data as a printable PDF (WeasyPrint, local fonts, nothing fetched from the
-    network); the export is audited."""
-    from weasyprint import CSS, HTML
-
-    from kooperacja.directory.informator import local_only_fetcher, without_trailing_whitespace
-
+    network: kooperacja.core.pdf); the export is audited."""
     with translation.override(settings.LANGUAGE_CODE):
         html = render_to_string("cases/gdpr/export_pdf.html", {"data": person_data(person)})
-    fetcher = local_only_fetcher()
-    stylesheet = CSS(string=EXPORT_CSS, url_fetcher=fetcher)
-    document = HTML(string=without_trailing_whitespace(html), base_url="file:///", url_fetcher=fetcher)
-    pdf = bytes(document.write_pdf(stylesheets=[stylesheet]) or b"")
+    pdf = render_pdf(html, css=EXPORT_CSS)
     _audit_export(actor, person, request, "pdf")
     return pdf
 
@@ -356,8 +350,7 @@ def _clear_identity(person: Person, now: dt.datetime) -> None:
         person.birth_date = dt.date(person.birth_date.year, 1, 1)
     person.street = person.postal_code = person.phone = person.email = person.notes = ""
     person.anonymised_at = now
-    person.updated_at = now
-    person.version += 1
+    versioning.bump(person, now)
     person.save()
 
 
@@ -404,8 +397,7 @@ def _anonymise_household(household: Household, now: dt.datetime) -> None:
         return
     household.name = anonymised_household_name()
     household.street = household.postal_code = household.notes = ""
-    household.updated_at = now
-    household.version += 1
+    versioning.bump(household, now)
     household.save()
 
 

@@ -12,10 +12,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kooperacja.cases.models import Household, Person
+from kooperacja.core import versioning
 from kooperacja.core.audit import record
 from kooperacja.core.models import AuditAction
 from kooperacja.core.policies import institution_ids_with_role
@@ -45,11 +45,11 @@ PESEL_TAKEN = _(
 )
 
 
-class StaleVersion(ValidationError):
+class StaleVersion(versioning.StaleVersion):
     """Someone saved the record after the editor opened it; nothing was saved."""
 
-    def __init__(self) -> None:
-        super().__init__(_("Someone else saved this record while you were editing it."), code="stale")
+    default_message = _("Someone else saved this record while you were editing it.")
+    default_code = "stale"
 
 
 def may_register(user: Any) -> list[Institution]:
@@ -116,8 +116,7 @@ def update_person(
 ) -> Person:
     """Save the edited person, unless someone saved it after `version` was shown (StaleVersion)."""
     locked = Person.objects.select_for_update().get(pk=person.pk)
-    if locked.version != version:
-        raise StaleVersion
+    versioning.check_version(locked, version, StaleVersion)
     changed = [name for name in PERSON_FIELDS if name in fields and getattr(locked, name) != fields[name]]
     for name in PERSON_FIELDS:
         if name in fields:
@@ -126,8 +125,8 @@ def update_person(
         changed.append("pesel")
     else:
         pesel = None
-    person.version = locked.version + 1
-    person.updated_at = timezone.now()
+    person.version = locked.version
+    versioning.bump(person)
     _save_person(person, pesel, needs)
     record(
         AuditAction.UPDATE,
@@ -152,13 +151,12 @@ def create_household(actor: Any, institution: Institution, fields: dict[str, Any
 @transaction.atomic
 def update_household(actor: Any, household: Household, fields: dict[str, Any], *, version: int) -> Household:
     locked = Household.objects.select_for_update().get(pk=household.pk)
-    if locked.version != version:
-        raise StaleVersion
+    versioning.check_version(locked, version, StaleVersion)
     for name in HOUSEHOLD_FIELDS:
         if name in fields:
             setattr(household, name, fields[name])
-    household.version = locked.version + 1
-    household.updated_at = timezone.now()
+    household.version = locked.version
+    versioning.bump(household)
     household.save()
     members = list(household.members.values_list("pk", flat=True))
     record(AuditAction.UPDATE, actor=actor, obj=household, persons=members, institution_id=household.institution_id)
@@ -171,9 +169,7 @@ def add_to_household(actor: Any, household: Household, person: Person, relations
     before = person.household_id
     person.household = household
     person.relationship = relationship
-    person.version += 1
-    person.updated_at = timezone.now()
-    person.save(update_fields=["household", "relationship", "version", "updated_at"])
+    person.save(update_fields=["household", "relationship", *versioning.bump(person)])
     record(
         AuditAction.UPDATE,
         actor=actor,
@@ -191,9 +187,7 @@ def remove_from_household(actor: Any, household: Household, person: Person) -> P
         raise ValidationError(_("This person is not a member of the household."))
     person.household = None
     person.relationship = ""
-    person.version += 1
-    person.updated_at = timezone.now()
-    person.save(update_fields=["household", "relationship", "version", "updated_at"])
+    person.save(update_fields=["household", "relationship", *versioning.bump(person)])
     record(
         AuditAction.UPDATE,
         actor=actor,
@@ -253,15 +247,12 @@ def merge_persons(actor: Any, kept: Person, duplicate: Person) -> Person:
     for name in ("birth_date", "sex", "phone", "email", "locality", "street", "postal_code", "disability_degree"):
         if not getattr(kept, name) and getattr(duplicate, name):
             setattr(kept, name, getattr(duplicate, name))
-    kept.version += 1
-    kept.updated_at = timezone.now()
+    versioning.bump(kept)
     kept.save()
     kept.accessibility_needs.add(*needs)
     duplicate.merged_into = kept
     duplicate.household = None
-    duplicate.version += 1
-    duplicate.updated_at = timezone.now()
-    duplicate.save(update_fields=["merged_into", "household", "version", "updated_at"])
+    duplicate.save(update_fields=["merged_into", "household", *versioning.bump(duplicate)])
     record(
         AuditAction.UPDATE,
         actor=actor,

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,8 +35,9 @@ from kooperacja.cases.models import (
     TransferStatus,
 )
 from kooperacja.cases.policies import case_person_ids, may_add_partner
-from kooperacja.core import audit
+from kooperacja.core import audit, versioning
 from kooperacja.core.models import AuditAction
+from kooperacja.core.notifications import notify
 from kooperacja.core.policies import memberships
 from kooperacja.core.roles import Role
 from kooperacja.institutions.models import Institution, InstitutionKind, Membership
@@ -46,8 +48,10 @@ CASE_OWNER_KINDS = frozenset({InstitutionKind.GOPS, InstitutionKind.PCPR})
 TEAM_ROLES = frozenset({Role.SOCIAL_WORKER, Role.FAMILY_ASSISTANT, Role.MANAGER, Role.PARTNER_STAFF})
 
 
-class StaleVersion(ValidationError):
+class StaleVersion(versioning.StaleVersion):
     """Someone saved the case after the editor opened it: nothing is saved."""
+
+    default_message = _("Someone else saved this case while you were editing it.")
 
 
 # --- Who may (beyond what policies.CaseAccess says) ------------------------------------------
@@ -134,9 +138,7 @@ def _lock(case: Case) -> None:
 
 
 def _touch(case: Case, fields: Iterable[str] = ()) -> None:
-    case.updated_at = timezone.now()
-    case.version += 1
-    case.save(update_fields=[*fields, "updated_at", "version"])
+    case.save(update_fields=[*fields, *versioning.bump(case)])
 
 
 # --- Opening and changing a case --------------------------------------------------------------
@@ -208,8 +210,7 @@ def update_case(
     `StaleVersion` when someone saved the case since `version` was shown."""
     closing_reason = _closing_checked(status, closing_reason)
     current = Case.objects.select_for_update().get(pk=case.pk)
-    if current.version != version:
-        raise StaleVersion(_("Someone else saved this case while you were editing it."))
+    versioning.check_version(current, version, StaleVersion)
     old_status = current.status
     case.summary = summary
     case.status = status
@@ -392,7 +393,66 @@ def request_transfer(actor: Any, case: Case, to_institution: Institution, reason
     title = _("Transfer to %(institution)s requested") % {"institution": to_institution.name}
     record_timeline(case, TimelineKind.HANDOVER, title, actor=actor, institution=case.institution, source=transfer)
     _audit(actor, case, transfer_to=to_institution.pk)
+    _tell_receivers(transfer)
     return transfer
+
+
+TRANSFER_NOTIFICATION = "case_transfer"
+
+
+def _tell_receivers(transfer: CaseTransfer) -> None:
+    """The receiving institution's social workers and managers learn that a case waits for
+    their answer (the title names the sending institution, never a person)."""
+    receivers = (
+        Membership.objects.active()
+        .filter(
+            institution_id=transfer.to_institution_id,
+            role__in=[Role.SOCIAL_WORKER, Role.MANAGER],
+            user__is_active=True,
+        )
+        .select_related("user")
+        .order_by("user_id")
+    )
+    title = _("A case from %(institution)s waits for your answer") % {"institution": transfer.from_institution.name}
+    for user in dict.fromkeys(membership.user for membership in receivers):
+        notify(user, kind=TRANSFER_NOTIFICATION, title=title, url=reverse("cases:transfers"))
+
+
+def _tell_requester(transfer: CaseTransfer) -> None:
+    """Whoever asked for the transfer learns the answer."""
+    answer = (
+        _("%(institution)s accepted the case you handed over")
+        if transfer.status == TransferStatus.ACCEPTED
+        else _("%(institution)s declined the case you handed over")
+    ) % {"institution": transfer.to_institution.name}
+    url = reverse("cases:detail", args=[transfer.case.public_id]) if transfer.status == TransferStatus.DECLINED else ""
+    notify(transfer.requested_by, kind=TRANSFER_NOTIFICATION, title=answer, url=url)
+
+
+@transaction.atomic
+def cancel_transfer(actor: Any, transfer: CaseTransfer) -> CaseTransfer:
+    """Whoever may hand the case over may withdraw the request while it waits for its answer."""
+    locked = (
+        CaseTransfer.objects.select_for_update(of=("self",))
+        .select_related("case", "to_institution")
+        .get(pk=transfer.pk)
+    )
+    if not may_transfer(actor, locked.case):
+        raise PermissionDenied
+    if locked.status != TransferStatus.PENDING:
+        raise ValidationError(
+            _("This transfer has already been answered (%(status)s); nothing was changed.")
+            % {"status": locked.get_status_display()}
+        )
+    locked.status = TransferStatus.CANCELLED
+    locked.answered_by = actor
+    locked.answered_at = timezone.now()
+    locked.save(update_fields=["status", "answered_by", "answered_at"])
+    case = locked.case
+    title = _("Transfer to %(institution)s withdrawn") % {"institution": locked.to_institution.name}
+    record_timeline(case, TimelineKind.HANDOVER, title, actor=actor, institution=case.institution, source=locked)
+    _audit(actor, case, transfer_cancelled=locked.to_institution.pk)
+    return locked
 
 
 def _answerable(actor: Any, transfer: CaseTransfer) -> CaseTransfer:
@@ -424,17 +484,13 @@ def _move_registration(actor: Any, case: Case, old: Institution, new: Institutio
             continue
         person.institution = new
         person.municipality = municipality or person.municipality
-        person.version += 1
-        person.updated_at = moment
-        person.save(update_fields=["institution", "municipality", "version", "updated_at"])
+        person.save(update_fields=["institution", "municipality", *versioning.bump(person, moment)])
         moved.append(person.pk)
     household = case.household if case.kind == CaseKind.HOUSEHOLD else None
     if household is not None and household.institution_id == old.pk:
         household.institution = new
         household.municipality = municipality or household.municipality
-        household.version += 1
-        household.updated_at = moment
-        household.save(update_fields=["institution", "municipality", "version", "updated_at"])
+        household.save(update_fields=["institution", "municipality", *versioning.bump(household, moment)])
     return moved
 
 
@@ -465,6 +521,7 @@ def accept_transfer(actor: Any, transfer: CaseTransfer, note: str = "") -> Case:
     title = _("The case moved from %(old)s to %(new)s") % {"old": old.name, "new": new.name}
     record_timeline(case, TimelineKind.HANDOVER, title, actor=actor, institution=new, source=transfer)
     _audit(actor, case, transfer_from=old.pk, transfer_to=new.pk, persons_moved=moved)
+    _tell_requester(transfer)
     return case
 
 
@@ -481,6 +538,7 @@ def decline_transfer(actor: Any, transfer: CaseTransfer, note: str = "") -> Case
     title = _("%(institution)s declined to take the case over") % {"institution": transfer.to_institution.name}
     record_timeline(case, TimelineKind.HANDOVER, title, actor=actor, institution=case.institution, source=transfer)
     _audit(actor, case, transfer_declined=transfer.to_institution.pk)
+    _tell_requester(transfer)
     return transfer
 
 

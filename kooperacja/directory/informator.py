@@ -9,12 +9,10 @@ URLs, and refuses every other address, whatever a service's data holds.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote, urlsplit
 
 from django.contrib.staticfiles import finders
 from django.core.cache import cache
@@ -25,19 +23,19 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from kooperacja.core import pdf
 from kooperacja.directory.models import Service, ServiceQuerySet, TaxonomyTerm
 from kooperacja.directory.presentation import ServicePage, service_page
 from kooperacja.territory.models import Municipality
 
 if TYPE_CHECKING:
     from weasyprint.document import Document
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
+    from weasyprint.urls import URLFetcher
 
 INFORMATOR_CSS = "directory/informator.css"
 # A rendered Informator is kept this long for the same services, so a crowd of visitors does
 # not render it again and again; a change to a service gives a new key at once.
 INFORMATOR_CACHE_SECONDS = 15 * 60
-FONT_DIRS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"))
 
 
 @dataclass
@@ -95,62 +93,29 @@ def informator_sections(pages: Sequence[ServicePage], categories: Sequence[Taxon
 # --- Rendering without the network ------------------------------------------------------------
 
 
+def _own_folders() -> list[Path]:
+    """The folder of the Informator's stylesheet: besides the fonts, all it may load files from."""
+    css = finders.find(INFORMATOR_CSS)
+    return [Path(str(css)).resolve().parent] if css else []
+
+
 def is_local_resource(url: str) -> bool:
     """Whether the Informator may load the address: a data: URL, or a file among our own
     static files or the installed fonts. Anything else (http, https, ftp, other files) is refused."""
-    parts = urlsplit(url)
-    if parts.scheme == "data":
-        return True
-    if parts.scheme != "file":
-        return False
-    path = Path(unquote(parts.path)).resolve()
-    css = finders.find(INFORMATOR_CSS)
-    roots = [root.resolve() for root in FONT_DIRS]
-    if css:
-        roots.append(Path(str(css)).resolve().parent)
-    return any(path.is_relative_to(root) for root in roots)
+    return pdf.is_local_resource(url, _own_folders())
 
 
 def local_only_fetcher() -> URLFetcher:
-    """A WeasyPrint URL fetcher that refuses every address `is_local_resource` does not allow:
-    rendering a PDF never makes a network request, whatever a service's data contains."""
-    from weasyprint.urls import URLFetcher
-
-    class LocalOnlyFetcher(URLFetcher):
-        def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
-            if not is_local_resource(url):
-                raise ValueError(f"refused to fetch {url}: the Informator loads local files only")
-            return super().fetch(url, headers)
-
-    return LocalOnlyFetcher(allowed_protocols=("file", "data"), allow_redirects=False)
-
-
-# Whitespace at the end of a block or before a forced line break. CSS says it is not rendered,
-# but WeasyPrint (70) counts it when a line of text nearly fills its box, and then breaks the
-# line after its first word ("Szkoła, / klub seniora…"). Template tags leave such whitespace
-# everywhere, so it is removed from the HTML before layout.
-TRAILING_WHITESPACE = re.compile(r"[ \t\r\n]+(?=<br\s*/?>|</(?:dd|dt|p|li|td|th|h[1-6]|div)>)")
-
-
-def without_trailing_whitespace(html: str) -> str:
-    """The HTML without the whitespace that ends a block or comes before a `<br>` (see
-    TRAILING_WHITESPACE): the same text, laid out as a browser lays it out."""
-    return TRAILING_WHITESPACE.sub("", html)
+    """The Informator's URL fetcher: it refuses every address `is_local_resource` does not allow."""
+    return pdf.local_only_fetcher(_own_folders())
 
 
 def informator_document(html: str, base_url: str) -> Document:
-    """The laid-out pages of the Informator's HTML (WeasyPrint, imported here so that the rest
-    of the site runs on a machine without Pango)."""
-    from weasyprint import CSS, HTML
-
-    html = without_trailing_whitespace(html)
-
-    fetcher = local_only_fetcher()
+    """The laid-out pages of the Informator's HTML (see kooperacja.core.pdf)."""
     css_path = finders.find(INFORMATOR_CSS)
     if not css_path:
         raise RuntimeError(f"static file {INFORMATOR_CSS} is missing")
-    stylesheet = CSS(filename=str(css_path), url_fetcher=fetcher)
-    return HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(stylesheets=[stylesheet])
+    return pdf.document(html, stylesheet_path=str(css_path), base_url=base_url)
 
 
 def render_informator_pdf(html: str, base_url: str) -> bytes:

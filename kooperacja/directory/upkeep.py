@@ -25,7 +25,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Field, Q
+from django.db.models import Field, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
@@ -36,6 +36,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from kooperacja.core import versioning
 from kooperacja.core.models import Notification
 from kooperacja.core.notifications import notify
 from kooperacja.core.tasks import register_schedule
@@ -165,17 +166,14 @@ REMINDER_EVERY_DAYS = 30
 register_schedule("directory-verification-reminders", "kooperacja.directory.upkeep.remind_unverified", daily_at="06:00")
 
 
-class StaleVersion(ValidationError):
+class StaleVersion(versioning.StaleVersion):
     """Someone saved the service after the editor opened it: the edit would overwrite theirs."""
 
-    def __init__(self) -> None:
-        super().__init__(
-            _(
-                "Someone else saved changes to this service after you opened the form. Nothing was "
-                "saved: open the service again to see the current entry, then repeat your changes."
-            ),
-            code="stale_version",
-        )
+    default_message = _(
+        "Someone else saved changes to this service after you opened the form. Nothing was "
+        "saved: open the service again to see the current entry, then repeat your changes."
+    )
+    default_code = "stale_version"
 
 
 # --- Rules of an entry's data ---------------------------------------------------------------
@@ -466,16 +464,17 @@ def _require_keeper(actor: Any, service: Service) -> None:
 def _locked(service: Service, version: int | None) -> Service:
     """The service as saved, for a change made on `version` (None: whatever the current one is)."""
     current = Service.objects.select_for_update().filter(pk=service.pk).first()
-    if current is None or (version is not None and current.version != version):
+    if current is None:
         raise StaleVersion()
+    if version is not None:
+        versioning.check_version(current, version, StaleVersion)
     return current
 
 
 def _bump(actor: Any, current: Service, version: int, **values: Any) -> None:
     """Save `values` and the next version, only while the row still has `version`."""
-    now = timezone.now()
     updated = Service.objects.filter(pk=current.pk, version=version).update(
-        **values, updated_at=now, updated_by=actor if getattr(actor, "pk", None) else None, version=F("version") + 1
+        **values, updated_by=actor if getattr(actor, "pk", None) else None, **versioning.bumped(Service)
     )
     if not updated:
         raise StaleVersion()

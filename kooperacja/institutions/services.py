@@ -17,12 +17,12 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from kooperacja.core import versioning
 from kooperacja.core.audit import record
 from kooperacja.core.email import absolute_url, send_templated_email
 from kooperacja.core.models import AuditAction
@@ -47,17 +47,14 @@ from kooperacja.territory.models import Municipality
 INVITATION_LANGUAGE = "pl"
 
 
-class StaleVersion(ValidationError):
+class StaleVersion(versioning.StaleVersion):
     """Someone saved the institution after the editor opened it: the edit would overwrite theirs."""
 
-    def __init__(self) -> None:
-        super().__init__(
-            _(
-                "Someone else saved changes to this institution after you opened the form. Nothing "
-                "was saved: open the institution again to see the current data, then repeat your changes."
-            ),
-            code="stale_version",
-        )
+    default_message = _(
+        "Someone else saved changes to this institution after you opened the form. Nothing "
+        "was saved: open the institution again to see the current data, then repeat your changes."
+    )
+    default_code = "stale_version"
 
 
 class AccountExists(ValidationError):
@@ -194,7 +191,7 @@ def update_institution(
                 if field.name in EDITABLE_FIELDS
             }
             updated = Institution.objects.filter(pk=institution.pk, version=version).update(
-                **saved, version=F("version") + 1
+                **saved, **versioning.bumped(Institution)
             )
             if not updated:
                 raise StaleVersion()

@@ -4,6 +4,7 @@ when it accepts (cases:transfer, cases:transfers, cases:transfer_accept/decline)
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from kooperacja.cases import services
@@ -130,3 +131,70 @@ def test_it_answers_get_on_accept_with_405(client, login_as, persona):
     login_as("gops.oksa")
 
     assert client.get(reverse("cases:transfer_accept", args=[transfer.public_id])).status_code == 405
+
+
+def _request(persona, case):
+    return services.request_transfer(persona("gops.mirzec"), case, gops("Oksa"), "Rodzina przeprowadziła się.")
+
+
+def test_it_tells_the_receiving_institution_that_a_case_waits_without_naming_anyone(persona):
+    from kooperacja.core.models import Notification
+
+    case = person_case(lead=persona("gops.mirzec"))
+
+    _request(persona, case)
+
+    told = Notification.objects.filter(kind=services.TRANSFER_NOTIFICATION)
+    assert [n.recipient.username for n in told] == ["gops.oksa"]
+    assert case.institution.name in told[0].title
+    assert case.title not in told[0].title
+    assert told[0].url == reverse("cases:transfers")
+
+
+@pytest.mark.parametrize("accept", [True, False])
+def test_it_tells_the_requester_the_answer(persona, accept):
+    from kooperacja.core.models import Notification
+
+    case = person_case(lead=persona("gops.mirzec"))
+    transfer = _request(persona, case)
+    Notification.objects.all().delete()
+
+    if accept:
+        services.accept_transfer(persona("gops.oksa"), transfer)
+    else:
+        services.decline_transfer(persona("gops.oksa"), transfer)
+
+    (told,) = Notification.objects.filter(kind=services.TRANSFER_NOTIFICATION)
+    assert told.recipient == persona("gops.mirzec")
+    assert gops("Oksa").name in told.title
+
+
+def test_it_lets_the_lead_worker_withdraw_a_waiting_transfer(client, login_as, persona):
+    case = person_case(lead=persona("gops.mirzec"))
+    transfer = _request(persona, case)
+    login_as("gops.mirzec")
+    page = client.get(reverse("cases:detail", args=[case.public_id])).content.decode()
+
+    response = client.post(reverse("cases:transfer_cancel", args=[transfer.public_id]))
+    again = client.post(reverse("cases:transfer_cancel", args=[transfer.public_id]), follow=True)
+
+    transfer.refresh_from_db()
+    assert reverse("cases:transfer_cancel", args=[transfer.public_id]) in page
+    assert response.status_code == 302
+    assert transfer.status == TransferStatus.CANCELLED
+    assert case.timeline.filter(kind=TimelineKind.HANDOVER, title__contains=gops("Oksa").name).count() == 2
+    assert any("już odpowiedziano" in str(m) for m in again.context["messages"])
+    with pytest.raises(ValidationError):
+        services.accept_transfer(persona("gops.oksa"), transfer)
+
+
+def test_it_forbids_a_colleague_to_withdraw_the_transfer(client, login_as, persona):
+    case = person_case(lead=persona("gops.mirzec"))
+    transfer = _request(persona, case)
+    login_as("kolega.mirzec")
+
+    response = client.post(reverse("cases:transfer_cancel", args=[transfer.public_id]))
+
+    transfer.refresh_from_db()
+    assert response.status_code == 403
+    assert transfer.status == TransferStatus.PENDING

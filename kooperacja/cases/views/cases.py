@@ -59,7 +59,7 @@ from kooperacja.cases.policies import (
     with_seen_as,
 )
 from kooperacja.core import audit
-from kooperacja.core.forms.conflicts import differences, put_refusal
+from kooperacja.core.forms.conflicts import differences, put_refusal, rebound
 from kooperacja.core.http import AuthenticatedHttpRequest
 from kooperacja.core.models import AuditAction
 from kooperacja.core.policies import memberships
@@ -270,10 +270,7 @@ def case_edit(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRespons
     except services.StaleVersion:
         case.refresh_from_db()
         conflict = differences(form, CaseEditForm.initial_for(case))
-        again = request.POST.copy()
-        again["version"] = str(case.version)
-        form = CaseEditForm(again)
-        form.is_valid()
+        form = rebound(CaseEditForm, request.POST, case.version)
         context = {"case": case, "form": form, "conflict": conflict}
         return render(request, "cases/cases/edit.html", context, status=409)
     except ValidationError as refusal:
@@ -438,6 +435,25 @@ def transfer_decline(request: AuthenticatedHttpRequest, public_id: UUID) -> Http
     return _answer(request, public_id, accept=False)
 
 
+@require_POST
+@login_required
+def transfer_cancel(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
+    """The sender withdraws a transfer request that still waits for its answer."""
+    try:
+        transfer = CaseTransfer.objects.select_related("case").get(
+            public_id=public_id, case__in=visible_cases(request.user)
+        )
+    except (CaseTransfer.DoesNotExist, ValueError, ValidationError):
+        raise Http404 from None
+    try:
+        services.cancel_transfer(request.user, transfer)
+    except ValidationError as refusal:
+        messages.error(request, " ".join(refusal.messages))
+    else:
+        messages.success(request, _("The transfer request was withdrawn; the case stays with your institution."))
+    return redirect("cases:detail", public_id=transfer.case.public_id)
+
+
 # --- Notes ------------------------------------------------------------------------------------
 
 
@@ -477,6 +493,7 @@ urls: list[URLPattern] = [
     path("transfers/", transfer_list, name="transfers"),
     path("transfers/<uuid:public_id>/accept/", transfer_accept, name="transfer_accept"),
     path("transfers/<uuid:public_id>/decline/", transfer_decline, name="transfer_decline"),
+    path("transfers/<uuid:public_id>/cancel/", transfer_cancel, name="transfer_cancel"),
     path("<uuid:public_id>/", case_detail, name="detail"),
     path("<uuid:public_id>/edit/", case_edit, name="edit"),
     path("<uuid:public_id>/team/", case_team, name="team"),

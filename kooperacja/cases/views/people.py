@@ -40,7 +40,7 @@ from kooperacja.cases.policies import (
     visible_persons,
 )
 from kooperacja.core.audit import record
-from kooperacja.core.forms.conflicts import differences, put_refusal
+from kooperacja.core.forms.conflicts import differences, put_refusal, rebound
 from kooperacja.core.http import AuthenticatedHttpRequest
 from kooperacja.core.models import AuditAction
 from kooperacja.core.policies import has_role
@@ -201,10 +201,7 @@ def person_edit(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRespo
     except people.StaleVersion:
         stored = Person.objects.get(pk=person.pk)
         conflict = differences(form, PersonForm.initial_from(stored))
-        data = request.POST.copy()
-        data["version"] = str(stored.version)
-        again = PersonForm(data, institution=institution, person=stored)
-        again.is_valid()
+        again = rebound(PersonForm, request.POST, stored.version, institution=institution, person=stored)
         return _person_page(request, again, person=stored, status=409, conflict=conflict)
     except ValidationError as refusal:
         put_refusal(form, refusal)
@@ -319,10 +316,7 @@ def household_edit(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRe
     except people.StaleVersion:
         stored = Household.objects.get(pk=household.pk)
         conflict = differences(form, HouseholdForm.initial_from(stored))
-        data = request.POST.copy()
-        data["version"] = str(stored.version)
-        again = HouseholdForm(data, institution=institution, household=stored)
-        again.is_valid()
+        again = rebound(HouseholdForm, request.POST, stored.version, institution=institution, household=stored)
         return _household_page(request, again, household=stored, status=409, conflict=conflict)
     messages.success(request, _("The changes were saved."))
     return redirect("cases:household", public_id=household.public_id)

@@ -10,12 +10,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
+
+FormT = TypeVar("FormT", bound=forms.BaseForm)
 
 
 def put_refusal(form: forms.BaseForm, refusal: ValidationError) -> None:
@@ -93,3 +96,14 @@ def differences(
         if now != mine:
             found.append(Difference(label=str(field.label), saved=now, typed=mine))
     return found
+
+
+def rebound(form_class: type[FormT], data: QueryDict, version: int, **kwargs: Any) -> FormT:
+    """The form as the editor filled it (`data`: the POST refused as stale), carrying the version
+    saved now, checked and ready to show on the 409 page: saving it again, after reading what
+    the others changed, is the editor's confirmation (unless yet another save came between)."""
+    again = data.copy()
+    again["version"] = str(version)
+    form = form_class(again, **kwargs)
+    form.is_valid()
+    return form

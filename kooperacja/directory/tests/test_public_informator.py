@@ -17,6 +17,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import translation
 
+from kooperacja.core import pdf
 from kooperacja.directory import informator
 from kooperacja.directory.models import Phone, ServiceStatus
 from kooperacja.directory.tests.test_public_factories import MIRZEC, OKSA, gops, make_service
@@ -327,6 +328,6 @@ def test_it_breaks_no_line_after_its_first_word():
 def test_it_removes_only_whitespace_that_ends_a_block_or_comes_before_a_line_break():
     html = "<dd>\n  Szkoła,  klub\n  </dd><p>tekst <b>pogrubiony</b> dalej \n</p>a <br> b<span>x </span>y"
 
-    assert informator.without_trailing_whitespace(html) == (
+    assert pdf.without_trailing_whitespace(html) == (
         "<dd>\n  Szkoła,  klub</dd><p>tekst <b>pogrubiony</b> dalej</p>a<br> b<span>x </span>y"
     )

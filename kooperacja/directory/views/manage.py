@@ -21,7 +21,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from kooperacja.core.forms.conflicts import Difference, differences, put_refusal
+from kooperacja.core.forms.conflicts import Difference, differences, put_refusal, rebound
 from kooperacja.core.http import AuthenticatedHttpRequest
 from kooperacja.core.policies import is_platform_admin
 from kooperacja.directory import upkeep
@@ -220,10 +220,7 @@ def _conflict_page(request: AuthenticatedHttpRequest, service: Service, typed: S
     changed = differences(
         typed, saved_values, only=fields_changed(change.changes for change in since), readers=CONFLICT_READERS
     )
-    data = request.POST.copy()
-    data["version"] = str(service.version)
-    again = ServiceForm(data, instance=service, institution=service.institution)
-    again.is_valid()
+    again = rebound(ServiceForm, request.POST, service.version, instance=service, institution=service.institution)
     return _edit_page(request, service, again, status=409, conflict=changed, conflict_by=since[-1:])
 
 
@@ -293,11 +290,7 @@ def _with_current_version(
     """The place form as the editor filled it, carrying the entry's version saved now: after a
     refusal because someone else saved the entry, saving it again keeps the editor's place."""
     service.refresh_from_db()
-    data = request.POST.copy()
-    data["version"] = str(service.version)
-    again = LocationForm(data, institution=service.institution, current=current)
-    again.is_valid()
-    return again
+    return rebound(LocationForm, request.POST, service.version, institution=service.institution, current=current)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
