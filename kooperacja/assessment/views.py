@@ -32,11 +32,14 @@ from kooperacja.core.forms.conflicts import put_refusal, rebound
 from kooperacja.core.http import AuthenticatedHttpRequest
 from kooperacja.core.models import AuditAction
 
-# The chart's geometry (SVG user units): domain names on the left, levels 1–5 on the right.
-CHART_LABEL_WIDTH = 400
+# The chart's geometry (SVG user units): each domain's name above its line of levels 1–5, so
+# that the whole chart is about as wide as a phone (with the names beside the levels, a phone
+# showed the names and scrolled the dots out of sight).
+CHART_SIDE = 24
 CHART_STEP = 80
-CHART_ROW = 30
-CHART_TOP = 40
+CHART_ROW = 46
+CHART_TOP = 30
+CHART_DOTS_BELOW_NAME = 18
 
 
 # --- Helpers ----------------------------------------------------------------------------------
@@ -73,7 +76,7 @@ def _audit_read(request: AuthenticatedHttpRequest, case: Case, persons: list[int
 
 
 def _x(level: int) -> int:
-    return CHART_LABEL_WIDTH + (level - 1) * CHART_STEP
+    return CHART_SIDE + (level - 1) * CHART_STEP
 
 
 @dataclass
@@ -92,13 +95,13 @@ def _chart(changes: list[services.Change], first: Assessment, latest: Assessment
     one at the latest, joined by a line."""
     rows = []
     for index, item in enumerate(changes):
-        y = CHART_TOP + index * CHART_ROW + CHART_ROW // 2
+        text_y = CHART_TOP + index * CHART_ROW + 14
         start = item.first if item.first is not None else item.latest
         rows.append(
             {
                 "name": item.name,
-                "y": y,
-                "text_y": y + 5,
+                "y": text_y + CHART_DOTS_BELOW_NAME,
+                "text_y": text_y,
                 "x_first": _x(start),
                 "x_latest": _x(item.latest),
                 "has_first": item.first is not None,
@@ -118,14 +121,14 @@ def _chart(changes: list[services.Change], first: Assessment, latest: Assessment
         "down": down,
         "same": same,
     }
-    height = CHART_TOP + len(changes) * CHART_ROW + 10
+    height = CHART_TOP + len(changes) * CHART_ROW + 4
     return {
         "rows": rows,
         "levels": [{"level": level, "label": label, "x": _x(level)} for level, label in Level.choices],
-        "width": _x(5) + 30,
-        "label_x": CHART_LABEL_WIDTH - 16,
+        "width": _x(5) + CHART_SIDE,
+        "label_x": 0,
         "height": height,
-        "grid_bottom": height - 10,
+        "grid_bottom": height - 4,
         "description": description,
     }
 

@@ -3,14 +3,15 @@ the retention job (DESIGN.md §3, Personal data).
 
 Who may (`may_export`, `may_anonymise`): the export is for the social workers and managers of
 the institution that registered the person (the controller answering an art. 15/20 request);
-anonymisation for its managers only. Everyone else who sees the person gets 403, anyone who
+anonymisation for its managers only, once. Everyone else who sees the person gets 403, anyone who
 does not see them 404 (the views ask `policies.get_person_for_user` first).
 
 What anonymisation removes and keeps (`anonymise_person`):
 - the person: names become "Osoba zanonimizowana", the PESEL (sealed value, hash, last
   digits), street, postal code, phone, e-mail and notes are cleared, the birth date becomes
-  1 January of its year; the locality, gmina, sex, household relationship, disability degree,
-  income and accessibility needs stay, so aggregates (age bands, places, reasons) still count;
+  1 January of its year, and the disability degree, income and accessibility needs are
+  cleared; the locality, gmina, sex and place in the household stay, so aggregates (age bands,
+  places, reasons) still count;
 - the person's cases (their own and their household's): the summary, every note's text and
   every timeline title become fixed placeholders (free text may name the person in any
   inflection, so nothing is kept), the free text of assessments of the person or of the
@@ -38,7 +39,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -62,11 +63,14 @@ from kooperacja.cases.models import (
 )
 from kooperacja.core import audit, versioning
 from kooperacja.core.models import AuditAction, AuditEvent
-from kooperacja.core.pdf import render_pdf
+from kooperacja.core.pdf import document as pdf_document
 from kooperacja.core.policies import institution_ids_with_role
 from kooperacja.core.roles import Role
 from kooperacja.core.tasks import register_schedule
 from kooperacja.institutions.models import Institution
+
+if TYPE_CHECKING:
+    from weasyprint.document import Document as WeasyDocument
 
 # --- Who may ------------------------------------------------------------------------------------
 
@@ -76,9 +80,14 @@ def may_export(user: Any, person: Person) -> bool:
     return person.institution_id in institution_ids_with_role(user, Role.SOCIAL_WORKER, Role.MANAGER)
 
 
-def may_anonymise(user: Any, person: Person) -> bool:
-    """Managers of the institution that registered the person."""
+def manages_registration(user: Any, person: Person) -> bool:
+    """A manager of the institution that registered the person (who answers for anonymising)."""
     return person.institution_id in institution_ids_with_role(user, Role.MANAGER)
+
+
+def may_anonymise(user: Any, person: Person) -> bool:
+    """Managers of the institution that registered the person, while it is not anonymised yet."""
+    return person.anonymised_at is None and manages_registration(user, person)
 
 
 # --- What belongs to a person -------------------------------------------------------------------
@@ -280,12 +289,13 @@ html { font-family: "DejaVu Sans", sans-serif; font-size: 9.5pt; line-height: 1.
 h1 { font-size: 15pt; margin: 0 0 3mm; }
 h2 { font-size: 12pt; margin: 6mm 0 2mm; border-bottom: 0.6pt solid #000; }
 h3 { font-size: 10.5pt; margin: 4mm 0 1.5mm; }
-dl { margin: 0 0 2mm; }
-dt { font-weight: bold; float: left; clear: left; width: 45mm; }
-dd { margin: 0 0 1mm 47mm; }
 table { width: 100%; border-collapse: collapse; margin: 1mm 0 3mm; }
 th, td { border: 0.5pt solid #555; padding: 1mm 1.5mm; text-align: left; vertical-align: top; }
 th { background: #eee; }
+/* Label and value on one table row: a long label wraps inside its cell, never past its value. */
+table.facts { table-layout: fixed; }
+table.facts th { width: 45mm; background: none; }
+table.facts th, table.facts td { border: none; border-bottom: 0.3pt solid #bbb; padding: 0.8mm 1.5mm 0.8mm 0; }
 .note { white-space: pre-wrap; }
 """
 
@@ -293,11 +303,16 @@ th { background: #eee; }
 def export_pdf(actor: Any, person: Person, *, request: HttpRequest | None = None) -> bytes:
     """The person's data as a printable PDF (WeasyPrint, local fonts, nothing fetched from the
     network: kooperacja.core.pdf); the export is audited."""
-    with translation.override(settings.LANGUAGE_CODE):
-        html = render_to_string("cases/gdpr/export_pdf.html", {"data": person_data(person)})
-    pdf = render_pdf(html, css=EXPORT_CSS)
+    pdf = bytes(export_document(person).write_pdf() or b"")
     _audit_export(actor, person, request, "pdf")
     return pdf
+
+
+def export_document(person: Person) -> WeasyDocument:
+    """The laid-out pages of the person's export (not audited: `export_pdf` is what is handed out)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        html = render_to_string("cases/gdpr/export_pdf.html", {"data": person_data(person)})
+    return pdf_document(html, css=EXPORT_CSS)
 
 
 # --- Anonymisation ------------------------------------------------------------------------------
@@ -349,6 +364,11 @@ def _clear_identity(person: Person, now: dt.datetime) -> None:
     if person.birth_date is not None:
         person.birth_date = dt.date(person.birth_date.year, 1, 1)
     person.street = person.postal_code = person.phone = person.email = person.notes = ""
+    # No statistic reads them, and with the locality, sex and year they could point to one
+    # person; the disability degree and accessibility needs are health data (RODO art. 9).
+    person.disability_degree = ""
+    person.income_per_person = None
+    person.accessibility_needs.clear()
     person.anonymised_at = now
     versioning.bump(person, now)
     person.save()

@@ -53,7 +53,7 @@ class Relationship(models.TextChoices):
     HEAD = "head", _("head of household")
     SPOUSE = "spouse", _("spouse or partner")
     CHILD = "child", _("child")
-    PARENT = "parent", _("parent")
+    PARENT = "parent", pgettext_lazy("household relationship", "parent")
     GRANDCHILD = "grandchild", _("grandchild")
     GRANDPARENT = "grandparent", _("grandparent")
     SIBLING = "sibling", _("brother or sister")

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from django.utils.translation import gettext_noop
+
 WEIGHTS = (1, 3, 7, 9, 1, 3, 7, 9, 1, 3)
 CENTURY_BY_MONTH_OFFSET = {0: 1900, 20: 2000, 40: 2100, 60: 2200, 80: 1800}
 # ASCII digits only: `\d` would also take other scripts' digits, which int() reads as well.
@@ -17,7 +19,7 @@ _DIGITS = re.compile(r"[0-9]{11}")
 
 
 class InvalidPesel(ValueError):
-    """Why the number is not a PESEL; the message is for people (English msgid)."""
+    """Why the number is not a PESEL; the message is an English msgid, translated where shown."""
 
 
 def check_digit(first_ten: str) -> int:
@@ -29,11 +31,11 @@ def birth_date(pesel: str) -> dt.date:
     year, month, day = int(pesel[0:2]), int(pesel[2:4]), int(pesel[4:6])
     offset = month - month % 20 if month > 12 else 0
     if offset not in CENTURY_BY_MONTH_OFFSET:
-        raise InvalidPesel("The PESEL does not hold a valid birth date.")
+        raise InvalidPesel(gettext_noop("The PESEL does not hold a valid birth date."))
     try:
         return dt.date(CENTURY_BY_MONTH_OFFSET[offset] + year, month - offset, day)
     except ValueError:
-        raise InvalidPesel("The PESEL does not hold a valid birth date.") from None
+        raise InvalidPesel(gettext_noop("The PESEL does not hold a valid birth date.")) from None
 
 
 def sex(pesel: str) -> str:
@@ -45,9 +47,9 @@ def validate(pesel: str) -> str:
     """The PESEL with spaces removed, checked: 11 digits, the check digit, a real date."""
     cleaned = pesel.replace(" ", "")
     if not _DIGITS.fullmatch(cleaned):
-        raise InvalidPesel("A PESEL has 11 digits.")
+        raise InvalidPesel(gettext_noop("A PESEL has 11 digits."))
     if check_digit(cleaned[:10]) != int(cleaned[10]):
-        raise InvalidPesel("The PESEL's check digit does not match: check the number.")
+        raise InvalidPesel(gettext_noop("The PESEL's check digit does not match: check the number."))
     birth_date(cleaned)
     return cleaned
 

@@ -200,8 +200,9 @@ def get_case_for_user(user: Any, public_id: UUID, *, session: SessionBase | None
 def get_person_for_user(user: Any, public_id: UUID) -> tuple[Person, bool]:
     """(person, may edit) for a user who may see the person by name; 404 for anyone else.
     Editing is for social workers and family assistants of the institution that registered
-    the person (a transfer of the person's case moves the registration to the new owner);
-    working on one of the person's cases of another institution does not give it."""
+    the person (a transfer of the person's case moves the registration to the new owner), and
+    once the person has an open case there, only for those who work on one (as cases are
+    edited: DESIGN.md §1). Working on a case of another institution does not give it."""
     try:
         person = (
             visible_persons(user).select_related("household", "municipality", "institution").get(public_id=public_id)
@@ -209,7 +210,14 @@ def get_person_for_user(user: Any, public_id: UUID) -> tuple[Person, bool]:
     except (Person.DoesNotExist, ValueError, ValidationError):
         raise Http404 from None
     editors = institution_ids_with_role(user, Role.SOCIAL_WORKER, Role.FAMILY_ASSISTANT)
-    return person, person.institution_id in editors
+    if person.institution_id not in editors:
+        return person, False
+    about = Q(person=person) | Q(household_id=person.household_id) if person.household_id else Q(person=person)
+    open_cases = Case.objects.open().filter(about, institution_id=person.institution_id)
+    if not open_cases.exists():
+        return person, True
+    works_on = Q(lead_worker=user) | _team_case_ids(user)
+    return person, open_cases.filter(works_on).exists()
 
 
 def may_add_partner(case: Case, institution: Institution, on: dt.date | None = None) -> bool:

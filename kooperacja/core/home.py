@@ -22,12 +22,14 @@ class Link:
     url_name: str
     label: str | Promise
     args: tuple[Any, ...] = ()
+    query: str = ""
 
     def url(self) -> str | None:
         try:
-            return reverse(self.url_name, args=self.args)
+            path = reverse(self.url_name, args=self.args)
         except NoReverseMatch:
             return None  # the feature has not arrived in this deployment
+        return f"{path}?{self.query}" if self.query else path
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,12 @@ class Section:
 CASES = Section(
     "cases",
     _("My cases"),
-    _("The families and persons you work with will be listed here, with what is due next."),
+    _("The families and persons you lead or work on in a case team, and every case of your institution."),
+    links=[
+        Link("cases:list", _("The cases I work on"), query="mine=1"),
+        Link("cases:list", _("All cases of my institution")),
+        Link("cases:transfers", _("Cases handed over to my institution")),
+    ],
 )
 REFERRALS_IN = Section(
     "referrals",
@@ -56,7 +63,8 @@ TASKS = Section(
 ASSIGNED = Section(
     "assigned",
     _("Families assigned to me"),
-    _("The families you are assigned to as a family assistant will be listed here."),
+    _("The families whose case team you belong to as a family assistant."),
+    links=[Link("cases:list", _("The cases I work on"), query="mine=1")],
 )
 TEAMS = Section(
     "teams",

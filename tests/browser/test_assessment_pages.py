@@ -49,6 +49,13 @@ def test_it_shows_the_diagnoses_of_a_case_as_a_chart_and_a_table(sign_in, visit,
     # Its labels (14 units high) stay readable on a phone: the chart scrolls in its region instead.
     scale = chart.evaluate("svg => svg.getBoundingClientRect().width / svg.viewBox.baseVal.width")
     assert 14 * scale >= 11, f"the chart's labels are {14 * scale:.1f}px high"
+    # Every dot is on screen without scrolling (at 360 px the names once pushed them out of sight).
+    hidden = chart.evaluate(
+        """svg => { const region = svg.closest('.chart-scroll').getBoundingClientRect();
+        return [...svg.querySelectorAll('circle')].filter(dot => { const r = dot.getBoundingClientRect();
+        return r.width === 0 || r.left < region.left || r.right > region.right || r.right > innerWidth; }).length; }"""
+    )
+    assert chart.locator("circle").count() > 5 and hidden == 0, f"{hidden} dots of the chart are out of sight"
     table = page.locator("main table").first
     expect(table).to_be_visible()
     assert table.locator("tbody tr").count() > 5, "a row for every domain"

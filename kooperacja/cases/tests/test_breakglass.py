@@ -11,6 +11,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from kooperacja.cases import breakglass
 from kooperacja.cases.models import CaseKind
@@ -42,6 +43,13 @@ def test_it_asks_the_administrator_for_a_reason(client, login_as, case):
     assert case.institution.name in response.text
     assert "Zagubion" not in response.text  # nothing of the people before the glass is broken
     assert not AuditEvent.objects.filter(action=AuditAction.BREAK_GLASS).exists()
+
+
+def test_its_button_opens_the_existing_case_rather_than_founding_one(client, login_as, case):
+    login_as("admin")
+    page = client.get(_url(case)).text
+    assert "Załóż sprawę" not in page  # "found a new case", the wrong message
+    assert f'class="button-danger">{gettext("Open this case")}</button>' in page
 
 
 def test_it_opens_the_case_records_why_and_tells_the_managers(client, login_as, persona, case):

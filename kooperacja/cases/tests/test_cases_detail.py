@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from django.core.files.storage import FileSystemStorage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.timezone import localtime
 
+from kooperacja.cases import consent as consent_services
 from kooperacja.cases import services
-from kooperacja.cases.models import ConsentCategory, TimelineKind
+from kooperacja.cases.models import ConsentCategory, Document, TimelineKind
 from kooperacja.cases.tests.factories import consent, make_person, person_case, take_part
 from kooperacja.core.models import AuditAction, AuditEvent
 from kooperacja.institutions.models import Institution
@@ -121,3 +125,69 @@ def test_it_refuses_post(client, login_as, persona):
     login_as("gops.mirzec")
 
     assert client.post(url(case)).status_code == 405
+
+
+# --- Documents and diagnosis, reached from the case page -------------------------------------------
+
+
+@pytest.fixture
+def private_storage(tmp_path, monkeypatch) -> None:
+    """Documents go to a temporary directory, not the deployment's store."""
+    monkeypatch.setattr(Document._meta.get_field("file"), "storage", FileSystemStorage(location=tmp_path))
+
+
+def with_documents(persona, case) -> tuple[Document, Document]:
+    lead = persona("gops.mirzec")
+    shared = consent_services.upload_document(lead, case, pdf("opinia.pdf"), title="Opinia szkoły", shareable=True)
+    internal = consent_services.upload_document(lead, case, pdf("wywiad.pdf"), title="Wywiad GOPS", shareable=False)
+    return shared, internal
+
+
+def pdf(name: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n")
+
+
+def diagnosis_url(case) -> str:
+    return reverse("assessment:case", args=[case.public_id])
+
+
+def test_a_partner_with_consent_finds_the_shareable_documents_and_the_diagnosis(
+    client, login_as, persona, private_storage
+):
+    case, _person = shared_case(persona, ConsentCategory.IDENTITY, ConsentCategory.DOCUMENTS, "diagnosis:income")
+    shared, internal = with_documents(persona, case)
+    login_as("szkola.mirzec")
+
+    page = client.get(url(case)).content.decode()
+
+    link = reverse("cases:document", args=[shared.public_id])
+    assert f'href="{link}"' in page and "Opinia szkoły" in page
+    assert localtime(shared.uploaded_at).strftime("%d.%m.%Y") in page
+    assert "Wywiad GOPS" not in page and str(internal.public_id) not in page
+    assert f'href="{diagnosis_url(case)}"' in page
+    assert client.get(link).status_code == 200
+
+
+def test_a_partner_without_consent_sees_neither_documents_nor_a_diagnosis_link(
+    client, login_as, persona, private_storage
+):
+    case, _person = shared_case(persona, ConsentCategory.IDENTITY)
+    with_documents(persona, case)
+    login_as("szkola.mirzec")
+
+    page = client.get(url(case)).content.decode()
+
+    assert "Opinia szkoły" not in page and "Wywiad GOPS" not in page
+    assert diagnosis_url(case) not in page
+
+
+def test_the_whole_view_lists_every_document_of_the_case(client, login_as, persona, private_storage):
+    case, _person = shared_case(persona)
+    shared, internal = with_documents(persona, case)
+    login_as("kolega.mirzec")
+
+    page = client.get(url(case)).content.decode()
+
+    for document in (shared, internal):
+        assert f'href="{reverse("cases:document", args=[document.public_id])}"' in page
+    assert f'href="{diagnosis_url(case)}"' in page

@@ -14,6 +14,7 @@ from kooperacja.cases import gdpr
 from kooperacja.cases.models import CaseReason, CaseStatus, Note, Person, TimelineEntry, TimelineKind
 from kooperacja.cases.tests.factories import make_case, make_household, make_person
 from kooperacja.core.models import AuditAction, AuditEvent
+from kooperacja.directory.models import ACCESSIBILITY, TaxonomyTerm
 
 pytestmark = pytest.mark.django_db
 
@@ -202,3 +203,28 @@ def test_it_offers_the_export_and_anonymisation_on_the_person_page_to_whom_may(
     assert (reverse("cases:person_export_pdf", args=[person.public_id]) in page) is exports
     assert (reverse("cases:person_export_json", args=[person.public_id]) in page) is exports
     assert (reverse("cases:person_anonymise", args=[person.public_id]) in page) is anonymises
+
+
+def test_what_the_page_says_stays_is_all_that_stays_on_the_person_page(client, login_as, persona):
+    need = TaxonomyTerm.objects.of(ACCESSIBILITY).first() or TaxonomyTerm.objects.first()
+    assert need is not None
+    person, _case = _closed_case_of(persona("gops.mirzec"), disability_degree="moderate", income_per_person=812.37)
+    person.accessibility_needs.add(need)
+    login_as("lider.mirzec")
+    promised = client.get(_url(person)).content.decode()
+    assert "stopień niepełnosprawności, dochód na osobę i potrzeby w zakresie dostępności zostaną usunięte" in promised
+
+    client.post(_url(person), {"confirmation": "Halina Zapominana"})
+
+    person.refresh_from_db()
+    assert (person.disability_degree, person.income_per_person) == ("", None)
+    assert not person.accessibility_needs.exists()
+    page = client.get(reverse("cases:person", args=[person.public_id])).content.decode()
+    assert "812,37" not in page and "812.37" not in page and "umiarkowany" not in page and need.name not in page
+    assert "30 sierpnia 1975" not in page and "1 stycznia 1975" not in page
+    assert ">1975 r.</dd>" in page
+    # Nothing left to anonymise: no button, and its page says it is done.
+    assert reverse("cases:person_anonymise", args=[person.public_id]) not in page
+    assert not gdpr.may_anonymise(persona("lider.mirzec"), person)
+    again = client.get(_url(person))
+    assert again.status_code == 200 and 'name="confirmation"' not in again.content.decode()

@@ -4,10 +4,12 @@ workers and manager of the registering institution; audited."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from django.urls import reverse
 
+from kooperacja.cases import gdpr
 from kooperacja.cases.models import CaseReason, Note, TimelineEntry, TimelineKind
 from kooperacja.cases.tests.factories import make_case, make_household, make_person
 from kooperacja.core.models import AuditAction, AuditEvent
@@ -95,3 +97,37 @@ def test_it_answers_405_to_a_post(client, login_as):
     person = make_person("Ewa", "Pocztowa")
     login_as("gops.mirzec")
     assert client.post(reverse("cases:person_export_json", kwargs={"public_id": person.public_id})).status_code == 405
+
+
+def reading_lines(document: Any) -> list[str]:
+    """The text of the laid-out pages line by line, as a reader sees it: words at the same
+    height form a line, left to right, whatever the order of the HTML."""
+    found: list[tuple[int, float, float, str]] = []
+
+    def walk(box: Any, page: int) -> None:
+        if isinstance(getattr(box, "text", None), str) and box.text.strip():
+            found.append((page, round(box.position_y), box.position_x, box.text))
+        for child in getattr(box, "children", []) or []:
+            walk(child, page)
+
+    for number, page in enumerate(document.pages):
+        walk(page._page_box, number)
+    lines: dict[tuple[int, float], list[tuple[float, str]]] = {}
+    for page, y, x, text in found:
+        lines.setdefault((page, y), []).append((x, text))
+    return [" ".join(" ".join(t for _x, t in sorted(words)).split()) for _key, words in sorted(lines.items())]
+
+
+def test_the_pdf_keeps_each_label_beside_its_own_value(persona):
+    person, _case, _stranger = _family(persona("gops.mirzec"))
+    # Labels that wrap ("Stopień niepełnosprawności") put a floated <dl> out of step with its values.
+    person.disability_degree = "moderate"
+    person.save()
+
+    lines = reading_lines(gdpr.export_document(person))
+
+    registered = next(line for line in lines if line.startswith("Zarejestrowana"))
+    assert registered.endswith(person.institution.name) or person.institution.name.startswith(
+        registered.removeprefix("Zarejestrowana przez ").strip()
+    ), lines
+    assert next(line for line in lines if line.startswith("Telefon")) == "Telefon 600100200", lines

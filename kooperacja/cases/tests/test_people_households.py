@@ -114,3 +114,15 @@ def test_a_stale_household_edit_shows_both_versions_and_saves_nothing(client, lo
     assert response.status_code == 302
     household.refresh_from_db()
     assert (household.name, household.version) == ("Rodzina Moja", 3)
+
+
+def test_it_names_a_parent_in_the_household_as_a_family_role(client, login_as):
+    """ "parent" is also a taxonomy word ("termin nadrzędny"); in a household it is "rodzic"."""
+    household = make_household("Rodzina Rodzicowa")
+    make_person("Jan", "Rodzicowy", household=household, relationship=Relationship.PARENT)
+    login_as("gops.mirzec")
+
+    page = client.get(reverse("cases:household", args=[household.public_id])).content.decode()
+
+    assert "rodzic" in page
+    assert "termin nadrzędny" not in page

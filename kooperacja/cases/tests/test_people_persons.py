@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from kooperacja.cases import pesel
 from kooperacja.cases.models import CaseKind, Person
 from kooperacja.cases.people import PESEL_TAKEN
-from kooperacja.cases.tests.factories import gops, make_case, make_person
+from kooperacja.cases.tests.factories import gops, join_team, make_case, make_person
 from kooperacja.core.models import AuditAction, AuditEvent
 from kooperacja.directory.models import TaxonomyTerm
 
@@ -207,3 +207,20 @@ def test_a_stale_edit_shows_both_versions_and_saves_nothing(client, login_as):
     assert (person.last_name, person.version) == ("Zapisany", 2)
     # The form now carries the stored version: saving again is the editor's confirmation.
     assert response.context["form"]["version"].value() == "2"
+
+
+def test_a_colleague_may_not_edit_a_person_of_a_case_he_does_not_work_on(client, login_as, persona):
+    """As with cases (DESIGN §1): a colleague reads, those who work on the case edit."""
+    person = make_person("Karolina", "Cudza", birth_date=dt.date(1975, 3, 8), sex="F")
+    case = make_case(person=person, lead=persona("gops.mirzec"))
+    url = reverse("cases:person_edit", kwargs={"public_id": person.public_id})
+
+    login_as("kolega.mirzec")
+    refused = client.post(url, _form(first_name="Karolina", last_name="Zmieniona", sex="F", version="1"))
+    join_team(case, persona("kolega.mirzec"), case.institution)
+    allowed = client.get(url)
+
+    person.refresh_from_db()
+    assert refused.status_code == 403
+    assert person.last_name == "Cudza"
+    assert allowed.status_code == 200

@@ -34,12 +34,14 @@ from kooperacja.cases.case_forms import (
     TransferForm,
 )
 from kooperacja.cases.models import (
+    DIAGNOSIS_PREFIX,
     Case,
     CaseKind,
     CaseStatus,
     CaseTeamMember,
     CaseTransfer,
     ConsentCategory,
+    Document,
     TimelineKind,
     TransferStatus,
 )
@@ -193,6 +195,29 @@ def _may_write_note(access: CaseAccess) -> bool:
     return access.can_edit or not access.whole
 
 
+def _visible_documents(case: Case, access: CaseAccess) -> list[Document]:
+    """The documents the page lists: all of them in the whole view; in the shared view the
+    shareable ones, when every person of the case consented to documents (as `cases:document`)."""
+    if access.whole:
+        documents = case.documents.all()
+    elif access.sees_all(ConsentCategory.DOCUMENTS):
+        documents = case.documents.filter(shareable=True)
+    else:
+        return []
+    return list(documents.order_by("-uploaded_at", "-id"))
+
+
+def _sees_some_diagnosis(access: CaseAccess) -> bool:
+    """Is there a diagnosis domain the user may read? Whole view: every one. Shared view: a
+    `diagnosis:<domain>` consent of some person of the case (a person's own diagnosis needs only
+    their consent; the household's, everyone's - `assessment.policies.sees_domain`)."""
+    if access.whole:
+        return True
+    return any(
+        category.startswith(DIAGNOSIS_PREFIX) for categories in access.shared.values() for category in categories
+    )
+
+
 @require_safe
 @login_required
 def case_detail(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
@@ -204,6 +229,7 @@ def case_detail(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRespo
     team = list(case.team.current().select_related("user", "institution").order_by("role", "joined_at"))
     timeline = list(visible_timeline(case, access, kind)[:200])
     notes = list(visible_notes(case, access))
+    documents = _visible_documents(case, access)
     context: dict[str, Any] = {
         "case": case,
         "access": access,
@@ -215,6 +241,8 @@ def case_detail(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRespo
         "timeline_kinds": TimelineKind.choices,
         "kind": kind if kind in TimelineKind.values else "",
         "notes": notes,
+        "documents": documents,
+        "sees_diagnosis": _sees_some_diagnosis(access),
         "team": team if access.whole else [],
         "may_note": _may_write_note(access),
         "may_transfer": access.whole and services.may_transfer(user, case) and case.status != CaseStatus.CLOSED,
@@ -227,7 +255,7 @@ def case_detail(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRespo
     _audit_read(
         request,
         AuditAction.VIEW,
-        persons_shown(access, persons, case_data_shown=bool(timeline or notes)),
+        persons_shown(access, persons, case_data_shown=bool(timeline or notes or documents)),
         obj=case,
         institution_id=case.institution_id,
         municipality_code=case.municipality.code,

@@ -82,7 +82,8 @@ class AnonymiseForm(forms.Form):
 def person_anonymise(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     """Confirm, then remove the person's identity for good."""
     person, _can_edit = get_person_for_user(request.user, public_id)
-    if not gdpr.may_anonymise(request.user, person):
+    # Once anonymised, the page only says so (to the same managers).
+    if not gdpr.manages_registration(request.user, person):
         raise PermissionDenied
     form = AnonymiseForm(request.POST or None, person=person)
     status = 200

@@ -71,3 +71,14 @@ def test_it_takes_every_right_away_when_the_institution_stops_working(client, lo
     assert 'id="home-referrals"' not in body
     assert "Nie należysz teraz do żadnej działającej instytucji" in body
     assert client.get(f"/institutions/{institution.public_id}/").status_code == 404
+
+
+@pytest.mark.parametrize("username", ["gops.mirzec", "asystent.mirzec"])
+def test_it_leads_case_workers_to_the_cases_they_work_on(client, login_as, username):
+    login_as(username)
+
+    body = client.get("/home/").content.decode()
+    mine = client.get("/cases/?mine=1")
+
+    assert 'href="/cases/?mine=1"' in body
+    assert mine.status_code == 200 and mine.context["rows"]
