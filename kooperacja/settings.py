@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "kooperacja.directory",
     "kooperacja.cases",
     "kooperacja.assessment",
+    "kooperacja.plans",
     "kooperacja.api",
     # Last, so that our templates and Polish messages win over the admin's where both exist.
     "django.contrib.admin",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("directory/", include("kooperacja.directory.urls")),
     path("cases/", include("kooperacja.cases.urls")),
     path("assessment/", include("kooperacja.assessment.urls")),
+    path("plans/", include("kooperacja.plans.urls")),
     path("api-access/", include("kooperacja.api.urls")),
     path("api/v1/", api.urls),
     path("healthz", healthz, name="healthz"),

@@ -284,6 +284,10 @@ from tests import (  # noqa: E402 - the modules import answers() and the row cla
     access_directory_hsds,
     access_directory_manage,
     access_directory_public,
+    access_plans_api,
+    access_plans_matching,
+    access_plans_plans,
+    access_plans_referrals,
 )
 
 for _module in (
@@ -297,6 +301,10 @@ for _module in (
     access_cases_security,
     access_cases_gdpr,
     access_assessment,
+    access_plans_plans,
+    access_plans_matching,
+    access_plans_referrals,
+    access_plans_api,
 ):
     URL_ROWS.update(_rows(*_module.URL_ROWS))
     API_ROWS.extend(_module.API_ROWS)

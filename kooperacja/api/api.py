@@ -17,7 +17,7 @@ from ninja.errors import ValidationError, ValidationErrorContext
 from ninja.openapi.docs import DocsBase
 from ninja.openapi.schema import OpenAPISchema
 
-from kooperacja.api import directory, errors, hsds, me
+from kooperacja.api import directory, errors, hsds, me, referrals
 from kooperacja.api.auth import token_auth
 from kooperacja.api.schemas import ErrorOut
 
@@ -109,3 +109,5 @@ api.add_router("/me", me.router)
 # Public reads of the service directory (DESIGN.md §4) and the HSDS 3.0 API beside it.
 api.add_router("/services", directory.router)
 api.add_router("/hsds", hsds.router)
+# The receiving side of referrals (issue #7): inbox, answers, thread.
+api.add_router("/referrals", referrals.router)

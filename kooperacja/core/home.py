@@ -54,6 +54,10 @@ REFERRALS_IN = Section(
     "referrals",
     _("Referrals waiting for an answer"),
     _("Referrals sent to your institution will appear here until someone accepts or declines them."),
+    links=[
+        Link("plans:inbox", _("Referrals waiting for our answer")),
+        Link("plans:outbox", _("Referrals we sent")),
+    ],
 )
 TASKS = Section(
     "tasks",

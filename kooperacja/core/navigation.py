@@ -39,6 +39,16 @@ def _works_on_cases(user: Any) -> bool:
     return has_role(user, Role.SOCIAL_WORKER, Role.FAMILY_ASSISTANT, Role.MANAGER, Role.PARTNER_STAFF)
 
 
+def _receives_referrals(user: Any) -> bool:
+    # The roles that handle an institution's inbox of referrals (plans.referral_policies).
+    return has_role(user, Role.SOCIAL_WORKER, Role.MANAGER, Role.PARTNER_STAFF)
+
+
+def _only_sends_referrals(user: Any) -> bool:
+    # A family assistant refers the families it works with, but answers no inbox.
+    return has_role(user, Role.FAMILY_ASSISTANT) and not _receives_referrals(user)
+
+
 def _anyone(user: Any) -> bool:
     return True
 
@@ -48,6 +58,8 @@ _SECTIONS: list[tuple[str, str | Promise, Callable[[Any], bool]]] = [
     ("core:home", _("My work"), _signed_in),
     ("core:notifications", _("Notifications"), _signed_in),
     ("cases:list", _("Cases"), _works_on_cases),
+    ("plans:inbox", _("Referrals"), _receives_referrals),
+    ("plans:outbox", _("Referrals"), _only_sends_referrals),
     ("directory:search", _("Service directory"), _anyone),
     ("directory:manage", _("Our services"), _keeps_services),
     ("directory:gaps", _("Resource map"), _signed_in),

@@ -6,6 +6,7 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, Q
 from django.db.models.functions import Lower
@@ -184,6 +185,13 @@ class Institution(models.Model):
     regon = models.CharField(_("REGON"), max_length=14, blank=True, validators=[validate_regon])
     krs = models.CharField(_("KRS"), max_length=10, blank=True, validators=[validate_krs])
     is_active = models.BooleanField(_("active"), default=True)
+    # A referral not answered within this many working days expires (Polish public holidays
+    # do not count).
+    referral_response_days = models.PositiveSmallIntegerField(
+        _("answers referrals within (working days)"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     version = models.PositiveIntegerField(_("version"), default=1)
 

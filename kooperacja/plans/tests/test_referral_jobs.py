@@ -1,0 +1,76 @@
+"""The daily jobs of referrals: expiry of unanswered ones, and the reminder before the deadline."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from kooperacja.cases.models import Participation
+from kooperacja.core.models import Notification
+from kooperacja.core.tasks import SCHEDULES
+from kooperacja.plans import referrals
+from kooperacja.plans.deadlines import previous_working_day
+from kooperacja.plans.models import ReferralEvent, ReferralStatus
+from kooperacja.plans.tests.factories import make_referral, user
+
+pytestmark = pytest.mark.django_db
+
+
+def at(day: dt.date, hour: int = 7) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+
+
+def test_it_registers_both_jobs_daily() -> None:
+    funcs = {job.func for job in SCHEDULES if job.daily_at is not None}
+    assert {"kooperacja.plans.referrals.expire_overdue", "kooperacja.plans.referrals.remind_due"} <= funcs
+
+
+def test_it_expires_an_unanswered_referral_once_and_tells_both_sides() -> None:
+    referral = make_referral()
+    assert referral.answer_due is not None
+    assert referrals.expire_overdue(at(referral.answer_due)) == 0  # the due day itself still counts
+    after = at(referral.answer_due + dt.timedelta(days=1))
+    assert referrals.expire_overdue(after) == 1
+    assert referrals.expire_overdue(after) == 0
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.EXPIRED and referral.closed_at is not None
+    assert ReferralEvent.objects.filter(referral=referral, to_status=ReferralStatus.EXPIRED).count() == 1
+    assert not Participation.objects.active().filter(source_id=str(referral.pk), source_type="plans.referral").exists()
+    for username in ("gops.mirzec", "szkola.mirzec"):
+        assert (
+            Notification.objects.filter(recipient=user(username), title__icontains="expired").count()
+            + (Notification.objects.filter(recipient=user(username), title__icontains="wygas").count())
+            == 1
+        )
+
+
+def test_it_leaves_answered_referrals_alone() -> None:
+    referral = make_referral(status=ReferralStatus.ACCEPTED)
+    assert referral.answer_due is not None
+    assert referrals.expire_overdue(at(referral.answer_due + dt.timedelta(days=30))) == 0
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.ACCEPTED
+
+
+def test_it_reminds_the_receivers_once_a_working_day_before_the_deadline() -> None:
+    referral = make_referral()
+    assert referral.answer_due is not None
+    receiver = user("szkola.mirzec")
+    before = Notification.objects.filter(recipient=receiver).count()
+    eve = previous_working_day(referral.answer_due)
+    assert referrals.remind_due(at(previous_working_day(eve))) == 0
+    assert referrals.remind_due(at(eve)) == 1
+    assert referrals.remind_due(at(eve)) == 0
+    assert referrals.remind_due(at(referral.answer_due)) == 0
+    assert Notification.objects.filter(recipient=receiver).count() == before + 1
+    referral.refresh_from_db()
+    assert referral.due_reminded_at is not None
+    assert referral.status == ReferralStatus.SENT
+
+
+def test_it_does_not_remind_about_an_answered_referral() -> None:
+    referral = make_referral(status=ReferralStatus.DECLINED)
+    assert referral.answer_due is not None
+    assert referrals.remind_due(at(previous_working_day(referral.answer_due))) == 0
