@@ -3,7 +3,6 @@
     .venv/bin/python bench/referral_inbox.py                 # 1 000, then 100 000 referrals
     .venv/bin/python bench/referral_inbox.py --explain       # and EXPLAIN ANALYZE the inbox queries
     .venv/bin/python bench/referral_inbox.py --keep          # keep the database bench_inbox afterwards
-    .venv/bin/python bench/referral_inbox.py --proposed-index  # with the index proposed for the inbox
 
 One database (`bench_inbox` on --postgres-url, created fresh and dropped at the end unless
 --keep), one child process: it migrates, fills the database with `generate_scale_data` up to
@@ -37,12 +36,6 @@ DATABASE = "bench_inbox"
 CASES_PER_REFERRAL = 0.8
 PERSONS_PER_CASE = 2.5
 REQUESTS = [("waiting", "1"), ("active", "1"), ("closed", "1"), ("closed", "3")]
-# The index proposed for the inbox (not in the migrations yet): an institution's referrals
-# newest first, whatever their status, so a tab of several states reads only its first page.
-PROPOSED_INDEX = (
-    "CREATE INDEX IF NOT EXISTS bench_referral_inbox_order"
-    " ON plans_referral (to_institution_id, created_at DESC, id DESC)"
-)
 
 
 # --- The child: one database, both sizes ------------------------------------------------------
@@ -83,7 +76,6 @@ def child(args: argparse.Namespace) -> None:
     results: dict[str, Any] = {
         "vendor": connection.vendor,
         "gminas": args.gminas,
-        "proposed_index": args.proposed_index,
         "sizes": [],
     }
     for size in (args.small, args.large):
@@ -93,10 +85,6 @@ def child(args: argparse.Namespace) -> None:
             "generate_scale_data", "--seed", "1", "--gminas", str(args.gminas), "--services", str(args.services),
             "--persons", str(round(cases * PERSONS_PER_CASE)), "--cases", str(cases), "--referrals", str(size),
         )  # fmt: skip
-        if args.proposed_index:
-            with connection.cursor() as cursor:
-                cursor.execute(PROPOSED_INDEX)
-                cursor.execute("ANALYZE plans_referral")
         build_seconds = time.perf_counter() - started
         if user is None:
             busiest = (
@@ -189,8 +177,7 @@ def report(results: dict[str, Any]) -> str:
     small, large = results["sizes"]
     lines = [
         "",
-        f"inbox of {results['user']} ({results['vendor']}, {results['gminas']} gminas"
-        f"{', with the proposed index' if results['proposed_index'] else ''})",
+        f"inbox of {results['user']} ({results['vendor']}, {results['gminas']} gminas)",
         f"{'referrals':>9} {'in inbox (waiting/active/closed)':>33} {'requests':>8} {'p50 ms':>7} {'p95 ms':>7}"
         f" {'max ms':>7}   build",
     ]
@@ -230,11 +217,6 @@ def main() -> None:
     parser.add_argument("--services", type=int, default=500, help="directory services at both sizes")
     parser.add_argument("--rounds", type=int, default=30, help="timed passes over the 4 requests, after one warm-up")
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE the inbox queries of each tab")
-    parser.add_argument(
-        "--proposed-index",
-        action="store_true",
-        help="measure with the proposed index on (to_institution, -created_at, -id)",
-    )
     parser.add_argument("--keep", action="store_true", help=f"keep the database {DATABASE} afterwards")
     parser.add_argument("--postgres-url", default="postgres://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")

@@ -12,6 +12,9 @@ e-mail per notification, a daily digest at 07:00, or the inbox only.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
@@ -28,6 +31,19 @@ from kooperacja.core.tasks import enqueue
 
 # A digest lists this many titles; the rest wait in the inbox behind one "and N more" line.
 DIGEST_MAX_ITEMS = 50
+# True while past events are being written (the demo's history): they were e-mailed when they
+# happened, so they reach the inbox only.
+_RETELLING = ContextVar("notifications_retelling", default=False)
+
+
+@contextmanager
+def retelling_history() -> Iterator[None]:
+    """Notify without e-mail: for loaders that write what happened earlier (demo stories)."""
+    token = _RETELLING.set(True)
+    try:
+        yield
+    finally:
+        _RETELLING.reset(token)
 
 
 def notify(recipient: User, *, kind: str, title: str, url: str) -> Notification:
@@ -45,7 +61,7 @@ def notify(recipient: User, *, kind: str, title: str, url: str) -> Notification:
     if url and (not url.startswith("/") or url.startswith("//")):
         raise ValueError(f"a notification links to a path of the platform, not {url!r}")
     notification = Notification.objects.create(recipient=recipient, kind=kind, title=title, url=url)
-    if _wants_immediate_email(recipient):
+    if _wants_immediate_email(recipient) and not _RETELLING.get():
         enqueue(
             "kooperacja.core.notifications.email_notification",
             notification.pk,

@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from kooperacja.cases.demo import GMINAS, MIRZEC, demo_uuid
 from kooperacja.cases.models import Case, CaseStatus, Consent, ConsentCategory, Participation, TimelineEntry
+from kooperacja.core.notifications import retelling_history
 from kooperacja.directory.models import Service
 from kooperacja.institutions.models import Institution, InstitutionKind
 from kooperacja.plans import referrals, services
@@ -591,7 +592,7 @@ def _date_referral(
         updated_at=last,
         answer_due=working_days_after(sent_on, referral.to_institution.referral_response_days),
     )
-    Participation.objects.filter(source_type=referrals.PARTICIPATION_SOURCE, source_id=str(referral.pk)).update(
+    Participation.objects.filter(source_type=referrals.PARTICIPATION_SOURCE, source_id=str(referral.public_id)).update(
         started_at=times[0], ended_at=closed
     )
 
@@ -621,7 +622,7 @@ def load(log: Callable[[str], None]) -> None:
         if institution.county_id is not None
     }
     plans = sent = 0
-    with transaction.atomic():
+    with transaction.atomic(), retelling_history():
         for case in cases:
             code, number = keys[case.public_id]
             actor = case.lead_worker

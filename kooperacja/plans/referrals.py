@@ -385,7 +385,7 @@ def _send(actor: Any, referral: Referral, institution: Institution) -> None:
         municipality_id=referral.municipality_id,
         kind=ParticipationKind.REFERRAL,
         source_type=PARTICIPATION_SOURCE,
-        source_id=str(referral.pk),
+        source_id=str(referral.public_id),
         started_at=now,
     )
     _event(referral, S.DRAFT, S.SENT, actor, institution)
@@ -611,7 +611,7 @@ def _end_participation(referral: Referral, moment: dt.datetime) -> None:
         case_id=referral.case_id,
         kind=ParticipationKind.REFERRAL,
         source_type=PARTICIPATION_SOURCE,
-        source_id=str(referral.pk),
+        source_id=str(referral.public_id),
         ended_at__isnull=True,
     ).update(ended_at=moment)
 

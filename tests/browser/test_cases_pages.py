@@ -162,7 +162,7 @@ def test_it_lists_people_and_shows_a_person(sign_in, visit, screenshot, viewport
 @pytest.mark.mobile
 def test_it_refuses_a_consent_ending_before_it_starts_then_records_it(sign_in, visit, page, screenshot):
     sign_in(GOPS_MIRZEC)
-    person = demo_uuid("person", "mirzec-4", "0")
+    person = demo_uuid("person", "mirzec-13", "0")
     page = visit(f"/cases/people/{person}/consents/new/")
     page.locator("#id_institution").select_option(index=1)
     page.locator("input[name='categories']").first.check()

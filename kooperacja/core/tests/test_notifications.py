@@ -21,6 +21,7 @@ from kooperacja.core.notifications import (
     mark_all_read,
     mark_read,
     notify,
+    retelling_history,
     send_daily_digests,
     set_notification_mode,
 )
@@ -107,7 +108,18 @@ def test_it_refuses_a_notification_without_title_or_with_a_foreign_link(title, u
     with pytest.raises(ValueError):
         notify(user, kind="referral", title=title, url=url)
 
-    assert not Notification.objects.exists()
+    assert not Notification.objects.filter(recipient=user).exists()
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_it_puts_retold_history_in_the_inbox_without_email():
+    user = make_user("n.history")
+
+    with retelling_history():
+        notify(user, kind="referral", title=TITLE, url="")
+
+    assert Notification.objects.filter(recipient=user).count() == 1
     assert mail.outbox == []
 
 

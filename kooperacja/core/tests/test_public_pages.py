@@ -12,6 +12,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.staticfiles import finders
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import capfirst
 
 from kooperacja.core import policies
@@ -156,6 +157,7 @@ def test_it_switches_the_language_with_a_cookie_and_names_it_in_html_lang(client
 @pytest.mark.django_db
 def test_it_shows_the_signed_in_user_the_unread_count_and_a_logout_form(client, persona):
     user = persona("gops.mirzec")
+    Notification.objects.filter(recipient=user).delete()  # the demo's own notifications aside
     Notification.objects.bulk_create(Notification(recipient=user, kind="test", title=f"N{i}") for i in range(3))
     Notification.objects.create(recipient=user, kind="test", title="read", read_at="2026-01-01T10:00:00Z")
     client.force_login(user)
@@ -190,6 +192,7 @@ def test_it_renders_messages_in_a_live_region(client, persona):
 @pytest.mark.django_db
 def test_it_counts_unread_notifications_in_one_query(persona, django_assert_num_queries):
     user = persona("gops.mirzec")
+    Notification.objects.filter(recipient=user).update(read_at=timezone.now())  # the demo's, read
     request = RequestFactory().get("/")
     request.user = user
     policies.memberships(user)  # the menu's memberships are read once per request, elsewhere

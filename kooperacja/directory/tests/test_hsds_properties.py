@@ -46,6 +46,7 @@ from kooperacja.directory.tests.hsds_support import (
     new_institution,
     rich_service,
 )
+from kooperacja.directory.tests.test_hsds_import import clear_plans
 from kooperacja.territory.models import County, Municipality, Voivodeship
 
 pytestmark = pytest.mark.django_db
@@ -319,6 +320,7 @@ def compiled_of(directory: Path, service: Service) -> dict[str, Any]:
 @pytest.fixture
 def empty_directory(db: None) -> Any:
     """No services but the generated ones: each example exports and imports little."""
+    clear_plans()
     Service.objects.all().delete()
     Location.objects.all().delete()
     return new_institution("Fundacja Generowana")

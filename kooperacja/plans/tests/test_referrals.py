@@ -40,14 +40,16 @@ def test_it_sends_a_referral_with_its_deadline_participation_timeline_and_notifi
     assert referral.answer_due > referral.sent_at.date()
     assert (
         Participation.objects.active()
-        .filter(case=referral.case, institution=school(), kind=ParticipationKind.REFERRAL, source_id=str(referral.pk))
+        .filter(
+            case=referral.case, institution=school(), kind=ParticipationKind.REFERRAL, source_id=str(referral.public_id)
+        )
         .exists()
     )
     entry = TimelineEntry.objects.get(case=referral.case, kind=TimelineKind.REFERRAL)
     assert entry.category == ConsentCategory.PLAN
     assert "Publiczna Szkoła Podstawowa w Mircu" in entry.title
     assert [e.to_status for e in ReferralEvent.objects.filter(referral=referral)] == ["draft", "sent"]
-    told = Notification.objects.filter(recipient=user("szkola.mirzec"), kind="referral")
+    told = Notification.objects.filter(recipient=user("szkola.mirzec"), url=referrals.referral_url(referral))
     assert told.count() == 1
     assert "Nowe skierowanie" in told.get().title or told.get().title
     assert AuditEvent.objects.filter(object_id=str(referral.public_id)).exists()
@@ -135,8 +137,12 @@ def test_it_refuses_a_colleague_who_may_not_edit_the_case() -> None:
 
 def test_it_ends_the_participation_when_the_referral_is_declined() -> None:
     referral = make_referral(status=ReferralStatus.DECLINED)
-    assert not Participation.objects.active().filter(source_type="plans.referral", source_id=str(referral.pk)).exists()
-    assert Participation.objects.filter(source_type="plans.referral", source_id=str(referral.pk)).exists()
+    assert (
+        not Participation.objects.active()
+        .filter(source_type="plans.referral", source_id=str(referral.public_id))
+        .exists()
+    )
+    assert Participation.objects.filter(source_type="plans.referral", source_id=str(referral.public_id)).exists()
 
 
 def test_it_never_names_the_person_in_a_notification() -> None:
