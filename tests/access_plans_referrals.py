@@ -46,10 +46,16 @@ def _accept_ids(persona: Getter) -> dict[str, Any]:
 def _attachment_ids(persona: Getter) -> dict[str, Any]:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from kooperacja.cases.models import ConsentCategory
+    from kooperacja.cases.tests.factories import make_person
     from kooperacja.plans.referrals import post_message
+    from kooperacja.plans.tests.factories import make_referral, referral_case
 
+    # The school opens the thread's files only while documents are shared and consented.
+    case = referral_case(persona(GOPS_MIRZEC), person=make_person("Jan", "Skierowany"), team=(persona(ASSISTANT),))
+    referral = make_referral(case=case, shared_categories=(ConsentCategory.IDENTITY, ConsentCategory.DOCUMENTS))
     pdf = SimpleUploadedFile("opinia.pdf", b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n")
-    message = post_message(persona(SCHOOL), _referral(persona), text="Opinia", files=[pdf])
+    message = post_message(persona(SCHOOL), referral, text="Opinia", files=[pdf])
     return {"public_id": message.attachments.get().public_id}
 
 

@@ -31,11 +31,13 @@ def plan_case(lead: Any, *, team: tuple[Any, ...] = (), partner: Any = None, cat
 
 
 def make_plan(actor: Any, case: Case, *, status: str = "draft", starts_on: dt.date | None = None) -> CooperationPlan:
-    """A plan of the case brought to `status` through the services."""
+    """A plan of the case brought to `status` through the services; beyond a draft it has one
+    goal (a plan without goals cannot be agreed), achieved when the plan is completed."""
     today = timezone.localdate()
     plan = services.create_plan(actor, case, title="IPW 2026", starts_on=starts_on or today - dt.timedelta(days=30))
     if status == "draft":
         return plan
+    goal = add_goal(actor, plan, "Uregulowanie zadłużenia")
     services.agree_plan(actor, plan, version=plan.version, agreed_on=today, method="signed")
     if status == "agreed":
         return plan
@@ -43,6 +45,7 @@ def make_plan(actor: Any, case: Case, *, status: str = "draft", starts_on: dt.da
     if status == "in_progress":
         return plan
     if status == "completed":
+        services.record_progress(actor, goal, institution=case.institution, value="spłacone", status="achieved")
         return services.complete_plan(actor, plan, version=plan.version)
     return services.end_plan(actor, plan, version=plan.version, reason="Rodzina wyprowadziła się.")
 

@@ -37,6 +37,7 @@ from kooperacja.plans.referral_policies import (
     get_referral_for_user,
     inbox,
     record_list,
+    visible_events,
 )
 
 router = Router(tags=["referrals"])
@@ -128,6 +129,8 @@ class MessageOut(Schema):
 
 class MessageIn(Schema):
     text: str = Field(..., min_length=1, max_length=10000)
+    # Optional: the same key again returns the message written the first time.
+    submit_key: UUID | None = None
 
 
 class InboxFilter(Schema):
@@ -158,7 +161,7 @@ def _summary(referral: Referral, unread: int = 0) -> dict[str, Any]:
 def _detail(request: HttpRequest, referral: Referral, access: ReferralAccess) -> dict[str, Any]:
     person = referral.person or (referral.case.person if referral.case.person_id else None)
     shown = person if person is not None and access.sees(ConsentCategory.IDENTITY) else None
-    events = referral.events.select_related("institution").order_by("at", "id")
+    events = visible_events(referral, access)
     unread = engine.unread_counts(request.user, [referral]).get(referral.pk, 0)
     return {
         **_summary(referral, unread),
@@ -176,8 +179,10 @@ def _detail(request: HttpRequest, referral: Referral, access: ReferralAccess) ->
         "outcome_note": referral.outcome_note,
         "answered_at": referral.answered_at,
         "closed_at": referral.closed_at,
-        "previous": referral.previous.public_id if referral.previous else None,
-        "forwarded_as": [r.public_id for r in referral.forwarded_as.order_by("created_at", "id")],
+        "previous": referral.previous.public_id if referral.previous and access.sees_chain else None,
+        "forwarded_as": (
+            [r.public_id for r in referral.forwarded_as.order_by("created_at", "id")] if access.sees_chain else []
+        ),
         "allowed_actions": access.allowed_actions if access.side == RECEIVER else [],
         "events": [
             {
@@ -248,7 +253,8 @@ def complete(request: HttpRequest, id: UUID, payload: CompleteIn) -> dict[str, A
     return _act(request, id, "complete", version=payload.version, outcome=payload.outcome, note=payload.note)
 
 
-def _message(message: Message) -> dict[str, Any]:
+def _message(message: Message, access: ReferralAccess) -> dict[str, Any]:
+    """A message; its files only for whom the thread's files are open (`sees_attachments`)."""
     return {
         "id": message.public_id,
         "institution": _institution(message.institution),
@@ -256,7 +262,7 @@ def _message(message: Message) -> dict[str, Any]:
         "created_at": message.created_at,
         "attachments": [
             {"id": a.public_id, "name": a.original_name, "content_type": a.content_type, "size": a.size}
-            for a in message.attachments.all()
+            for a in (message.attachments.all() if access.sees_attachments else [])
         ],
     }
 
@@ -264,13 +270,13 @@ def _message(message: Message) -> dict[str, Any]:
 @router.get("/{id}/messages", response=list[MessageOut], summary="The referral's thread, oldest first")
 def messages(request: HttpRequest, id: UUID) -> list[dict[str, Any]]:
     """Reading the thread marks it read for a personal token's holder."""
-    referral, _access = get_referral_for_user(request.user, id, request=request)
+    referral, access = get_referral_for_user(request.user, id, request=request)
     thread = (
         referral.messages.select_related("institution")
         .prefetch_related(Prefetch("attachments", queryset=MessageAttachment.objects.order_by("id")))
         .order_by("created_at", "id")
     )
-    found = [_message(m) for m in thread]
+    found = [_message(m, access) for m in thread]
     engine.mark_thread_read(request.user, referral)
     return found
 
@@ -280,5 +286,5 @@ def post_message(request: HttpRequest, id: UUID, payload: MessageIn) -> Status[d
     referral, access = get_referral_for_user(request.user, id, request=request, record=False)
     if access.side != RECEIVER or not access.can_act:
         raise ApiError(403, _("Through the API only the receiving institution writes messages."))
-    message = engine.post_message(request.user, referral, text=payload.text)
-    return Status(201, _message(message))
+    message = engine.post_message(request.user, referral, text=payload.text, submit_key=payload.submit_key)
+    return Status(201, _message(message, access))

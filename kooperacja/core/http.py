@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from django.core.files import File
+from django.http import FileResponse, HttpRequest
 
 from kooperacja.core.models import User
 
@@ -13,3 +14,12 @@ class AuthenticatedHttpRequest(HttpRequest):
 
     user: User
     request_id: str
+
+
+def serve_private_file(file: File, *, filename: str, content_type: str) -> FileResponse:
+    """A file of the private store as a download that is never sniffed nor cached; the caller
+    has checked the access and recorded the read."""
+    response = FileResponse(file.open("rb"), as_attachment=True, filename=filename, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

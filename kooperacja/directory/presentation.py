@@ -241,7 +241,7 @@ def _conditions(service: Service, residence: list[Municipality]) -> list[str]:
         conditions.append(capfirst(ages))
     if residence:
         gminas = ", ".join(_("gmina %(name)s") % {"name": gmina.name} for gmina in residence)
-        conditions.append(f"{_('Residents of:')} {gminas}")
+        conditions.append(_("Residents of: %(gminas)s") % {"gminas": gminas})
     if service.income_criterion_percent is not None:
         conditions.append(
             _("Income per person up to %(percent)s%% of the income criterion of the Social Assistance Act")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.db.models import Case as Choice
@@ -114,7 +114,35 @@ def person_profile(person: Person | None, case: Case, *, with_place: bool = Fals
         accessibility_names=needs,
         latitude=latitude,
         longitude=longitude,
+        name=person.first_name,
     )
+
+
+def household_profile(case: Case) -> matching.PersonProfile:
+    """A need of the household as a whole: the case's gmina and place, with each member's own
+    profile (a service is for the household when it is for one of them) and every member's
+    accessibility needs. A few queries per member."""
+    base = person_profile(None, case, with_place=True)
+    members = tuple(person_profile(member, case) for member in case.persons())
+    if not members:
+        return base
+    names = {code: name for member in members for code, name in member.accessibility_names.items()}
+    return replace(base, members=members, accessibility_needs=frozenset(names), accessibility_names=names)
+
+
+def need_profile(
+    case: Case, item_person: Person | None, profiles: dict[int | None, matching.PersonProfile]
+) -> matching.PersonProfile:
+    """The profile a need is matched for (`subject_of`; the household's for a household need),
+    read once per subject into `profiles` (keyed by person id, None: the case as a whole)."""
+    person = subject_of(case, item_person)
+    key = person.pk if person is not None else None
+    if key not in profiles:
+        if person is None:
+            profiles[key] = household_profile(case)
+        else:
+            profiles[key] = person_profile(person, case, with_place=True)
+    return profiles[key]
 
 
 # --- Services ---------------------------------------------------------------------------------
@@ -324,7 +352,7 @@ class NeedSuggestions:
 
 def subject_of(case: Case, item_person: Person | None) -> Person | None:
     """Whom a need is matched for: its person, else the person of a person's case (a household
-    need as a whole has no person: only the household's gmina is known then)."""
+    need as a whole has no person: it is matched against the members, `household_profile`)."""
     if item_person is not None:
         return item_person
     return case.person if case.kind == CaseKind.PERSON else None
@@ -336,11 +364,8 @@ def suggestions_for_case(case: Case, items: list[NeedOfCase]) -> list[NeedSugges
     profiles: dict[int | None, matching.PersonProfile] = {}
     subjects: list[Person | None] = []
     for item in items:
-        person = subject_of(case, item.person)
-        subjects.append(person)
-        key = person.pk if person is not None else None
-        if key not in profiles:
-            profiles[key] = person_profile(person, case, with_place=True)
+        subjects.append(subject_of(case, item.person))
+        need_profile(case, item.person, profiles)
     by_gmina: dict[int | None, list[int]] = defaultdict(list)
     for item, person in zip(items, subjects, strict=True):
         by_gmina[profiles[person.pk if person else None].gmina_id].append(item.need.pk)

@@ -42,6 +42,7 @@ from kooperacja.plans.models import (
     Referral,
     ReferralEvent,
     ReferralOutcome,
+    ReferralStatus,
 )
 
 SCHOOL = "Publiczna Szkoła Podstawowa w Mircu"
@@ -235,7 +236,7 @@ MIRZEC_STORIES: dict[int, CaseStory] = {
             Story(
                 PCPR,
                 "Rodzice proszą o terapię uzależnienia ojca; rodzina zmotywowana.",
-                40,
+                6,
                 steps=(
                     Step(
                         "decline",
@@ -250,7 +251,7 @@ MIRZEC_STORIES: dict[int, CaseStory] = {
     ),
     3: CaseStory(
         PlanStory(PlanStatus.AGREED, 12, (ATTENDANCE,)),
-        (Story(SCHOOL, "Prosimy o opinię wychowawcy o funkcjonowaniu syna w klasie.", 9, service=SCHOOL_HELP),),
+        (Story(SCHOOL, "Prosimy o opinię wychowawcy o funkcjonowaniu syna w klasie.", 7, service=SCHOOL_HELP),),
     ),
     4: CaseStory(
         PlanStory(PlanStatus.DRAFT, 3, (WORK,)),
@@ -382,7 +383,6 @@ def _plan(case: Case, story: PlanStory, actor: Any, known: dict[str, Institution
     plan = services.create_plan(
         actor,
         case,
-        title=f"IPW {case.title}",
         starts_on=start,
         ends_on=start + dt.timedelta(days=365),
         review_every_weeks=12,
@@ -394,7 +394,11 @@ def _plan(case: Case, story: PlanStory, actor: Any, known: dict[str, Institution
             # A partner answers for a goal once it takes part in the case: through the basket.
             _allow(case, responsible, actor, start)
             partner_item = services.add_basket_item(
-                actor, plan, institution=responsible, action=f"Wsparcie w realizacji celu: {goal_story.title.lower()}"
+                actor,
+                plan,
+                institution=responsible,
+                action=f"Wsparcie w realizacji celu: {goal_story.title.lower()}",
+                proposed_on=start,
             )
         goal = services.add_goal(
             actor,
@@ -423,13 +427,13 @@ def _plan(case: Case, story: PlanStory, actor: Any, known: dict[str, Institution
                 )
     for institution_name, action, path in story.actions:
         item = services.add_basket_item(
-            actor, plan, institution=known.get(institution_name, case.institution), action=action
+            actor, plan, institution=known.get(institution_name, case.institution), action=action, proposed_on=start
         )
         _walk_item(actor, item, path, start)
     for service_name, path in story.services:
         service = _service(service_name)
         _allow(case, service.institution, actor, start)
-        item = services.add_basket_item(actor, plan, service=service, goal=plan.goals.first())
+        item = services.add_basket_item(actor, plan, service=service, goal=plan.goals.first(), proposed_on=start)
         _walk_item(actor, item, path, start)
     if story.status != PlanStatus.DRAFT:
         services.agree_plan(actor, plan, version=plan.version, agreed_on=start, method="signed")
@@ -461,7 +465,6 @@ def _closed_plan(case: Case, status: str, text: str, actor: Any) -> None:
         case=case,
         municipality=case.municipality,
         institution=case.institution,
-        title=f"IPW {case.title}",
         status=status,
         starts_on=start,
         ends_on=max(end, start),
@@ -529,7 +532,7 @@ def _refer(case: Case, story: Story, actor: Any, known: dict[str, Institution], 
     if story.sent_days_ago is None:
         return
     receiver = _receiver(to)
-    moments = {0: sent_on}
+    moments = [sent_on]
     for step in story.steps:
         who = {"sender": actor, "receiver": receiver, "system": None}[step.by]
         referral = referrals.act(
@@ -541,15 +544,20 @@ def _refer(case: Case, story: Story, actor: Any, known: dict[str, Institution], 
             outcome=step.outcome,
             note=step.note,
         )
-        moments[len(moments)] = sent_on + dt.timedelta(days=step.day)
+        moments.append(sent_on + dt.timedelta(days=step.day))
+    due = working_days_after(sent_on, to.referral_response_days)
+    if referral.status == ReferralStatus.SENT and due < today:
+        # Nobody answered in time: the nightly job expired it the day after its answer was due.
+        referral = referrals.act(None, referral, "expire", version=referral.version)
+        moments.append(due + dt.timedelta(days=1))
     for talk in story.talk:
         referrals.post_message(actor if talk.by == "sender" else receiver, referral, text=talk.text)
-    _date_referral(referral, moments, story.talk, sent_on, today)
+    forwarded = None
     if story.forward_to:
-        forward_on = min(moments[len(moments) - 1] + dt.timedelta(days=1), today)
+        forward_on = min(moments[-1] + dt.timedelta(days=1), today)
         target = known[story.forward_to]
         _allow(case, target, actor, forward_on)
-        new = referrals.act(
+        forwarded = referrals.act(
             actor,
             referral,
             "forward",
@@ -559,41 +567,48 @@ def _refer(case: Case, story: Story, actor: Any, known: dict[str, Institution], 
             reason="Przekazujemy zgodnie z odpowiedzią PCPR.",
             eligibility_override="Kryteria omówione z instytucją przed skierowaniem.",
         )
-        _date_referral(new, {0: forward_on}, (), forward_on, today)
+        moments.append(forward_on)
+    _date_referral(referral, moments, story.talk, today)
+    if forwarded is not None:
+        _date_referral(forwarded, [moments[-1]], (), today)
 
 
-def _date_referral(
-    referral: Referral, moments: dict[int, dt.date], talk: Sequence[Talk], sent_on: dt.date, today: dt.date
-) -> None:
-    """Move the referral's steps, thread, timeline entries and participation to the story's days."""
+def _date_referral(referral: Referral, moments: Sequence[dt.date], talk: Sequence[Talk], today: dt.date) -> None:
+    """Move the referral's steps, thread, timeline entries and participation to the story's
+    days: its creation and sending to the first, each later step to the next."""
     events = list(ReferralEvent.objects.filter(referral=referral).order_by("id"))
-    times = [_at(min(moments.get(number, today), today), 10 + number % 6) for number in range(len(events))]
-    for event, moment in zip(events, times, strict=True):
-        event.at = moment
+    sent_on = moments[0]
+    times: list[dt.datetime] = []
+    later = iter(moments[1:])
+    for event in events:
+        day = sent_on if event.to_status in (ReferralStatus.DRAFT, ReferralStatus.SENT) else next(later, today)
+        times.append(_at(min(day, today), 9 if event.to_status == ReferralStatus.DRAFT else 10 + len(times)))
+        event.at = times[-1]
         event.save(update_fields=["at"])
+    told = [moment for event, moment in zip(events, times, strict=True) if event.to_status != ReferralStatus.DRAFT]
     entries = TimelineEntry.objects.filter(
         case=referral.case, source_type="plans.referral", source_id=str(referral.public_id)
     ).order_by("id")
-    for entry, moment in zip(entries, times, strict=False):
+    for entry, moment in zip(entries, told, strict=False):
         entry.occurred_at = moment
         entry.save(update_fields=["occurred_at"])
     for message, said in zip(referral.messages.order_by("id"), talk, strict=True):
         Message.objects.filter(pk=message.pk).update(
             created_at=_at(min(sent_on + dt.timedelta(days=said.day), today), 13)
         )
-    last = times[-1]
-    answer = next((e.at for e in events if e.to_status in ("accepted", "declined")), None)
-    closed = last if referral.closed_at else None
+    sent = next(moment for event, moment in zip(events, times, strict=True) if event.to_status == ReferralStatus.SENT)
+    answer = next((e.at for e in events if e.to_status in (ReferralStatus.ACCEPTED, ReferralStatus.DECLINED)), None)
+    closed = times[-1] if referral.closed_at else None
     Referral.objects.filter(pk=referral.pk).update(
-        created_at=times[0] - dt.timedelta(hours=1),
-        sent_at=times[0],
+        created_at=times[0],
+        sent_at=sent,
         answered_at=answer,
         closed_at=closed,
-        updated_at=last,
+        updated_at=times[-1],
         answer_due=working_days_after(sent_on, referral.to_institution.referral_response_days),
     )
     Participation.objects.filter(source_type=referrals.PARTICIPATION_SOURCE, source_id=str(referral.public_id)).update(
-        started_at=times[0], ended_at=closed
+        started_at=sent, ended_at=closed
     )
 
 
@@ -650,7 +665,7 @@ def load(log: Callable[[str], None]) -> None:
                 pcpr = pcpr_of.get(case.municipality.county_id)
                 if days_ago is not None and pcpr is not None:
                     local = {**known, "pcpr": pcpr}
-                    story = Story("pcpr", "Prosimy o konsultację psychologiczną dla rodziny.", days_ago)
-                    _refer(case, story, actor, local, today)
+                    consultation = Story("pcpr", "Prosimy o konsultację psychologiczną dla rodziny.", days_ago)
+                    _refer(case, consultation, actor, local, today)
                     sent += 1
     log(f"Plans: {plans} demo plans and {sent} referrals.")

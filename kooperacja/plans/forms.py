@@ -81,6 +81,7 @@ class EndForm(forms.Form):
 class ReviewForm(forms.Form):
     held_on = _date(_("Held on"))
     summary = _text(_("Conclusions"), required=True, rows=4)
+    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class ScheduleReviewForm(forms.Form):
@@ -111,6 +112,7 @@ class GoalForm(forms.Form):
         help_text=_("A worker of the responsible institution."),
     )
     status = forms.ChoiceField(label=_("Status"), choices=GoalStatus.choices, required=False)
+    # Editing: the goal's version. Adding: the plan's (a second press of the form adds nothing).
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, case: Case, editing: bool = False, **kwargs: Any) -> None:
@@ -129,7 +131,7 @@ class GoalForm(forms.Form):
         self.fields["domain_code"].choices = [("", "—"), *domain_choices()]  # type: ignore[attr-defined]
         if not editing:
             del self.fields["status"]
-            del self.fields["version"]
+            self.fields["version"].required = True
 
     @classmethod
     def initial_for(cls, goal: Goal) -> dict[str, Any]:
@@ -202,6 +204,7 @@ class ProgressForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status of the goal"), choices=[("", _("unchanged")), *GoalStatus.choices], required=False
     )
+    version = forms.IntegerField(widget=forms.HiddenInput)  # the goal's: the same form sent twice records once
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"recorded_on": timezone.localdate()})
@@ -229,6 +232,7 @@ class BasketItemForm(forms.Form):
     goal = forms.ModelChoiceField(
         label=_("Goal"), queryset=Goal.objects.none(), to_field_name="public_id", required=False
     )
+    version = forms.IntegerField(widget=forms.HiddenInput)  # the plan's: the same form sent twice adds once
 
     def __init__(self, *args: Any, plan: CooperationPlan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -6,7 +6,9 @@ Pure: plain dataclasses in (`PersonProfile`, `ServiceFacts`, the need's category
 The rules, in the order they decide:
 - eligibility is a HARD filter (age, residence gmina and service area, disability certificate,
   income criterion, target group); an inactive service or one of an inactive institution is
-  excluded too. A required referral excludes nobody, it is only noted.
+  excluded too. A required referral excludes nobody, it is only noted. A need of a household as
+  a whole is matched against its members (`PersonProfile.members`): a service is eligible when at
+  least one member meets its criteria, and its reasons name them.
 - then the sort key, compared left to right: category fit (the best weight of the need's
   categories the service carries), proximity tier (same gmina, another gmina of the powiat,
   powiat services, the voivodeship, further), availability (free places, unknown, full or
@@ -54,7 +56,8 @@ class Tier(IntEnum):
 
 @dataclass(frozen=True)
 class PersonProfile:
-    """What matching knows about the person (or, without one, about the case's gmina)."""
+    """What matching knows about the person (or, without one, about the case's gmina). For a
+    household as a whole: the household's gmina and place, and its `members`' own profiles."""
 
     gmina_id: int | None
     gmina_name: str = ""
@@ -72,6 +75,9 @@ class PersonProfile:
     accessibility_names: Mapping[str, str] = field(default_factory=dict)
     latitude: float | None = None
     longitude: float | None = None
+    # How reasons name the person among the household's members.
+    name: str = ""
+    members: tuple[PersonProfile, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -177,13 +183,17 @@ def _problems(service: ServiceFacts, person: PersonProfile) -> Iterator[Callable
     if age is not None:
         minimum, maximum = service.minimum_age, service.maximum_age
         if minimum is not None and age < minimum:
-            yield lambda: _("The service is for people aged {minimum} or more; the person is {age}.").format(
-                minimum=minimum, age=age
-            )
+            yield lambda: ngettext(
+                "The service is for people aged {minimum} or more; the person is {age} year old.",
+                "The service is for people aged {minimum} or more; the person is {age} years old.",
+                age,
+            ).format(minimum=minimum, age=age)
         if maximum is not None and age > maximum:
-            yield lambda: _("The service is for people aged up to {maximum}; the person is {age}.").format(
-                maximum=maximum, age=age
-            )
+            yield lambda: ngettext(
+                "The service is for people aged up to {maximum}; the person is {age} year old.",
+                "The service is for people aged up to {maximum}; the person is {age} years old.",
+                age,
+            ).format(maximum=maximum, age=age)
     if person.gmina_id is not None:
         if service.residence_gmina_ids and person.gmina_id not in service.residence_gmina_ids:
             yield lambda: _("The service is only for residents of other gminas (the person lives in {gmina}).").format(
@@ -211,13 +221,37 @@ def _problems(service: ServiceFacts, person: PersonProfile) -> Iterator[Callable
         )
 
 
+def _meets(service: ServiceFacts, person: PersonProfile) -> bool:
+    return next(_problems(service, person), None) is None
+
+
+def eligible_members(service: ServiceFacts, person: PersonProfile) -> list[PersonProfile]:
+    """The household's members who meet the service's criteria ([] for a single person)."""
+    return [member for member in person.members if _meets(service, member)]
+
+
 def eligibility_problems(service: ServiceFacts, person: PersonProfile) -> list[str]:
-    """Why the person does not meet the service's criteria; [] when nothing contradicts them."""
-    return [sentence() for sentence in _problems(service, person)]
+    """Why the person does not meet the service's criteria; [] when nothing contradicts them.
+    For a household: [] when a member meets them, else each member's problems, by name."""
+    if not person.members:
+        return [sentence() for sentence in _problems(service, person)]
+    if eligible_members(service, person):
+        return []
+    return [
+        _("{name}: {problem}").format(name=member.name, problem=sentence())
+        for member in person.members
+        for sentence in _problems(service, member)
+    ]
 
 
 def is_eligible(service: ServiceFacts, person: PersonProfile) -> bool:
-    return next(_problems(service, person), None) is None
+    if person.members:
+        return any(_meets(service, member) for member in person.members)
+    return _meets(service, person)
+
+
+def _names(members: Iterable[PersonProfile]) -> str:
+    return ", ".join(member.name for member in members)
 
 
 def is_available(service: ServiceFacts) -> bool:
@@ -318,6 +352,9 @@ def assess(service: ServiceFacts, person: PersonProfile, weights: Mapping[str, i
 def _reasons(service: ServiceFacts, person: PersonProfile, fit: int) -> tuple[list[str], list[str]]:
     tier, distance = proximity(service, person)
     reasons = [_fit_reason(fit), _tier_reason(tier)]
+    eligible = eligible_members(service, person)
+    if eligible:
+        reasons.insert(0, _("for: {names}").format(names=_names(eligible)))
     if distance is not None:
         reasons.append(_("about {km} km away").format(km=number_format(round(distance), 0, force_grouping=True)))
     if service.free_of_charge:
@@ -415,7 +452,11 @@ def explain(service: ServiceFacts, person: PersonProfile, weights: Mapping[str, 
     )
     problems = eligibility_problems(service, person)
     checks.extend(RuleCheck(_("Eligibility"), "excluded", problem) for problem in problems)
-    if not problems:
+    eligible = eligible_members(service, person)
+    if eligible:
+        text = _("Nothing known contradicts the criteria for: {names}.").format(names=_names(eligible))
+        checks.append(RuleCheck(_("Eligibility"), "ok", text))
+    elif not problems:
         checks.append(RuleCheck(_("Eligibility"), "ok", _("Nothing known about the person contradicts the criteria.")))
     if service.referral_required:
         checks.append(RuleCheck(_("Referral"), "note", _("a referral is required")))

@@ -527,6 +527,8 @@ class Message(models.Model):
     )
     text = models.TextField(_("message"))
     created_at = models.DateTimeField(_("written"), default=timezone.now)
+    # The form's one-time key: the same key again (a double press) is the same message.
+    submit_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         verbose_name = _("message")

@@ -21,8 +21,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kooperacja.assessment.models import Level
 from kooperacja.assessment.services import needs as diagnosis_needs
-from kooperacja.cases.models import Case, CaseStatus, Person
+from kooperacja.cases.models import Case, CaseKind, CaseStatus, Person
 from kooperacja.core import audit
 from kooperacja.core.models import AuditAction
 from kooperacja.directory.models import TaxonomyTerm
@@ -151,11 +152,22 @@ class NeedOfCase:
     def from_diagnosis(self) -> bool:
         return self.level is not None
 
+    @property
+    def key(self) -> str:
+        """Tells the need apart on a page: its code, and whose it is when it is a person's."""
+        return f"{self.need.code}-{self.person.public_id}" if self.person is not None else self.need.code
+
+    @property
+    def level_name(self) -> str:
+        return str(Level(self.level).label) if self.level in Level.values else ""
+
 
 def case_needs(case: Case) -> list[NeedOfCase]:
     """The diagnosis needs first (lowest level and most urgent first), then the open hand-added
-    ones by when they were added; a need both diagnosed and added by hand is listed once, with
-    its hand-added row (so that it can be resolved). Three queries."""
+    ones by when they were added. A need is a need and whose it is (a person, or the case as a
+    whole): one both diagnosed and added by hand for the same subject is listed once, with its
+    hand-added row (so that it can be resolved); the same need added for another member of the
+    household is listed on its own. Three queries."""
     scores = diagnosis_needs(case, threshold=DIAGNOSIS_THRESHOLD)
     by_domain = {
         need.domain_code or need.code: need
@@ -167,20 +179,25 @@ def case_needs(case: Case) -> list[NeedOfCase]:
         .select_related("need", "person")
         .order_by("added_at", "id")
     )
-    by_need = {row.need_id: row for row in open_rows}
+    # In a person's case, a need without a person is that person's.
+    own = case.person_id if case.kind == CaseKind.PERSON else None
+
+    def subject(need_id: int, person_id: int | None) -> tuple[int, int | None]:
+        return need_id, person_id or own
+
+    by_subject = {subject(row.need_id, row.person_id): row for row in open_rows}
     found: list[NeedOfCase] = []
-    listed: set[int] = set()
+    listed: set[tuple[int, int | None]] = set()
     for score in scores:
         need = by_domain.get(score.domain.code)
-        if need is None or need.pk in listed:
+        if need is None or subject(need.pk, score.assessment.person_id) in listed:
             continue
-        listed.add(need.pk)
-        found.append(
-            NeedOfCase(need, level=score.level, person=score.assessment.person, case_need=by_need.get(need.pk))
-        )
+        key = subject(need.pk, score.assessment.person_id)
+        listed.add(key)
+        found.append(NeedOfCase(need, level=score.level, person=score.assessment.person, case_need=by_subject.get(key)))
     for row in open_rows:
-        if row.need_id not in listed:
-            listed.add(row.need_id)
+        if subject(row.need_id, row.person_id) not in listed:
+            listed.add(subject(row.need_id, row.person_id))
             found.append(NeedOfCase(row.need, person=row.person, case_need=row))
     return found
 

@@ -15,11 +15,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kooperacja.cases.consent import consent_categories
-from kooperacja.cases.models import Case, ConsentCategory, Person
+from kooperacja.cases.models import Case, Consent, ConsentCategory, Person
 from kooperacja.cases.policies import consented_categories
 from kooperacja.directory.models import Service
 from kooperacja.institutions.models import Institution
-from kooperacja.plans.models import BasketItem, ReferralOutcome
+from kooperacja.plans.models import BasketItem, Referral, ReferralOutcome
 
 IDENTITY = str(ConsentCategory.IDENTITY)
 
@@ -158,6 +158,60 @@ def covered_categories(case: Case, institution: Institution, person: Person | No
     return set.intersection(*(set(categories) for categories in found.values()))
 
 
+def persons_without_identity(case: Case, institution: Institution, person: Person | None) -> list[Person]:
+    """The persons of the referral whose consent in force does not let the institution see their
+    identity: a referral cannot go there before the consent is recorded."""
+    persons = [person] if person is not None else case.persons()
+    found = consented_categories(persons, institution)
+    return [p for p in persons if IDENTITY not in found[p.pk]]
+
+
+def forward_targets(referral: Referral) -> Any:
+    """Where a referral may be forwarded: the case's recipients other than the institution it
+    went to and the sending institution."""
+    return recipients(referral.case).exclude(pk__in=[referral.to_institution_id, referral.from_institution_id])
+
+
+def consenting_institutions(referral: Referral, institutions: list[Institution]) -> set[int]:
+    """Of the institutions, those which the consent in force of every person of the referral
+    lets see every category the referral shares (what a forward would share). One query."""
+    persons = [referral.person] if referral.person is not None else referral.case.persons()
+    wanted = set(referral.shared_categories or [IDENTITY])
+    if not persons or not institutions:
+        return set()
+    consents = list(
+        Consent.objects.in_force()
+        .filter(person__in=persons)
+        .filter(
+            Q(institution__in=institutions)
+            | Q(institution__isnull=True, sector__in={institution.sector for institution in institutions})
+        )
+        .only("person_id", "institution_id", "sector", "categories")
+    )
+    covered = set()
+    for institution in institutions:
+        seen: dict[int, set[str]] = {p.pk: set() for p in persons}
+        for consent in consents:
+            if consent.institution_id == institution.pk or (
+                consent.institution_id is None and consent.sector == institution.sector
+            ):
+                seen[consent.person_id].update(consent.categories)
+        if all(wanted <= categories for categories in seen.values()):
+            covered.add(institution.pk)
+    return covered
+
+
+class _ForwardChoice(forms.ModelChoiceField):
+    """An institution to forward to, saying whether the consent lets it see the shared data."""
+
+    covered: set[int] = set()
+
+    def label_from_instance(self, obj: Any) -> str:
+        if obj.pk in self.covered:
+            return str(_("%(institution)s — consent covers the shared data") % {"institution": obj.name})
+        return str(_("%(institution)s — no consent for the shared data") % {"institution": obj.name})
+
+
 class ReferralForm(forms.Form):
     """The referral: whom (fixed by the first step, carried hidden), why, what to share."""
 
@@ -184,8 +238,8 @@ class ReferralForm(forms.Form):
         label=_("Data to share"),
         widget=CategoryCheckboxes,
         help_text=_(
-            "Identity and contact are always shared. Categories the person's consent for this institution does not "
-            "cover cannot be chosen."
+            "Identity and contact go with every referral, so the person's consent for this institution must cover "
+            "them. Categories the consent does not cover cannot be chosen."
         ),
     )
     eligibility_override = forms.CharField(
@@ -223,7 +277,7 @@ class ReferralForm(forms.Form):
             self.fields["eligibility_override"].widget = forms.HiddenInput()
         else:
             self.fields["eligibility_override"].help_text = _(
-                "The person does not seem to meet the service's criteria (see above); say why you refer anyway."
+                "The person may not meet the service's criteria (see above): say why you refer them anyway."
             )
 
     def clean_shared_categories(self) -> list[str]:
@@ -267,11 +321,22 @@ class ActionForm(forms.Form):
     note = forms.CharField(
         label=_("About the outcome"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, required=False
     )
-    to_institution = forms.ModelChoiceField(
-        label=_("Forward to"), queryset=Institution.objects.none(), to_field_name="public_id"
+    to_institution = _ForwardChoice(
+        label=_("Forward to"),
+        queryset=Institution.objects.none(),
+        to_field_name="public_id",
+        help_text=_(
+            "The new referral shares the same data, so the consent of the person must cover the chosen institution."
+        ),
+        error_messages={
+            "invalid_choice": _(
+                "Choose an institution of the case's gmina or powiat other than the one the referral went to "
+                "and the sending one."
+            )
+        },
     )
 
-    def __init__(self, *args: Any, action: str, case: Case | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, action: str, referral: Referral | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", action)
         super().__init__(*args, **kwargs)
         self.action = action
@@ -291,8 +356,11 @@ class ActionForm(forms.Form):
         else:
             del self.fields["outcome"]
             del self.fields["note"]
-        if action == "forward" and case is not None:
-            cast(forms.ModelChoiceField, self.fields["to_institution"]).queryset = recipients(case)
+        if action == "forward" and referral is not None:
+            field = cast(_ForwardChoice, self.fields["to_institution"])
+            targets = list(forward_targets(referral))
+            field.queryset = forward_targets(referral)
+            field.covered = consenting_institutions(referral, targets)
         elif action != "forward":
             del self.fields["to_institution"]
         if "reason" in self.fields:
@@ -309,3 +377,5 @@ class MessageForm(forms.Form):
         required=False,
         help_text=_("PDF, JPEG, PNG, DOCX or ODT; the type is checked from the file's content."),
     )
+    # A one-time key: pressing "send" twice writes the message once.
+    submit_key = forms.UUIDField(widget=forms.HiddenInput, required=False)

@@ -21,21 +21,24 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest
 
-from kooperacja.cases.models import Case, CaseKind, ConsentCategory
-from kooperacja.cases.policies import CaseAccess, case_access, consented_categories, visible_cases
+from kooperacja.cases.models import Case, CaseKind, Consent, ConsentCategory, Person
+from kooperacja.cases.policies import (
+    CaseAccess,
+    case_access,
+    consented_categories,
+    full_view_scope,
+    visible_cases,
+)
 from kooperacja.core import audit
 from kooperacja.core.models import AuditAction
 from kooperacja.core.policies import institution_ids_with_role, memberships
 from kooperacja.core.roles import Role
 from kooperacja.institutions.models import Institution
-from kooperacja.plans.models import Referral, ReferralQuerySet, ReferralStatus
+from kooperacja.plans.models import MessageAttachment, Referral, ReferralEvent, ReferralQuerySet, ReferralStatus
+from kooperacja.plans.transitions import RECEIVER, SENDER, allowed_actions
 
 # The roles of an institution's members who handle its inbox of referrals.
 RECEIVING_ROLES = frozenset({Role.PARTNER_STAFF, Role.SOCIAL_WORKER, Role.MANAGER})
-
-SENDER = "sender"
-RECEIVER = "receiver"
-SYSTEM = "system"
 
 
 def receiving_institution_ids(user: Any) -> set[int]:
@@ -79,12 +82,64 @@ def case_referrals(user: Any, case: Case, access: CaseAccess | None = None) -> R
 
 def referral_person_ids(referral: Referral) -> list[int]:
     """The persons a referral concerns: its person, or every person of its case."""
-    if referral.person_id:
-        return [referral.person_id]
-    case = referral.case
-    if case.kind == CaseKind.PERSON and case.person_id:
-        return [case.person_id]
-    return [person.pk for person in case.persons()]
+    return sorted(persons_of_referrals([referral]).get(referral.pk, set()))
+
+
+def persons_of_referrals(referrals: list[Referral]) -> dict[int, set[int]]:
+    """For each referral (by id), the persons it concerns: its person, or every person of its
+    case (household members are read in one query for all of them)."""
+    household_ids = {
+        r.case.household_id
+        for r in referrals
+        if not r.person_id and r.case.kind == CaseKind.HOUSEHOLD and r.case.household_id is not None
+    }
+    members: dict[int, set[int]] = {}
+    if household_ids:
+        for pid, hid in Person.objects.filter(household_id__in=household_ids).values_list("id", "household_id"):
+            members.setdefault(hid, set()).add(pid)
+    found: dict[int, set[int]] = {}
+    for r in referrals:
+        if r.person_id:
+            found[r.pk] = {r.person_id}
+        elif r.case.kind == CaseKind.PERSON and r.case.person_id:
+            found[r.pk] = {r.case.person_id}
+        elif r.case.kind == CaseKind.HOUSEHOLD and r.case.household_id:
+            found[r.pk] = set(members.get(r.case.household_id, set()))
+        else:
+            found[r.pk] = set()
+    return found
+
+
+def named_ids(user: Any, referrals: list[Referral]) -> set[int]:
+    """The referrals whose person a list may name, in a fixed number of queries (one more per
+    receiving institution of the user). The receiving side: identity is among the shared
+    categories and a consent in force for the receiving institution (or its sector) still
+    covers it. The sending side: the user sees the case whole."""
+    receiving = receiving_institution_ids(user)
+    received = [
+        r
+        for r in referrals
+        if r.to_institution_id in receiving and r.person_id and ConsentCategory.IDENTITY in (r.shared_categories or [])
+    ]
+    named: set[int] = set()
+    institutions = {r.to_institution_id: r.to_institution for r in received}
+    for institution in institutions.values():
+        here = [r for r in received if r.to_institution_id == institution.pk]
+        consents = (
+            Consent.objects.in_force()
+            .for_institution(institution)
+            .filter(person_id__in={r.person_id for r in here})
+            .only("person_id", "categories")
+        )
+        covered = {c.person_id for c in consents if c.covers(ConsentCategory.IDENTITY)}
+        named.update(r.pk for r in here if r.person_id in covered)
+    sent = [r for r in referrals if r.to_institution_id not in receiving]
+    if sent:
+        whole = set(
+            Case.objects.filter(full_view_scope(user), pk__in={r.case_id for r in sent}).values_list("pk", flat=True)
+        )
+        named.update(r.pk for r in sent if r.case_id in whole)
+    return named
 
 
 @dataclass
@@ -111,12 +166,22 @@ class ReferralAccess:
     def sees_identity(self) -> bool:
         return self.sees(ConsentCategory.IDENTITY)
 
+    @property
+    def sees_attachments(self) -> bool:
+        """The thread's files: the sending side always; the receiving side while documents are
+        shared and consent still lets it see them."""
+        return self.side != RECEIVER or self.sees(ConsentCategory.DOCUMENTS)
+
+    @property
+    def sees_chain(self) -> bool:
+        """Where the referral was forwarded from and to: the sending side; the receiving side
+        only while plan and referrals are shared with it and consented."""
+        return self.side != RECEIVER or self.sees(ConsentCategory.PLAN)
+
 
 def referral_access(user: Any, referral: Referral) -> ReferralAccess | None:
     """The user's access to the referral, or None when it is outside their scope. A user on
     both sides (rare: memberships in both institutions) acts as the receiver once it is sent."""
-    from kooperacja.plans.referrals import allowed_actions
-
     if referral.status != ReferralStatus.DRAFT and referral.to_institution_id in receiving_institution_ids(user):
         persons = referral.case.persons() if not referral.person_id else [referral.person]
         found = consented_categories([p for p in persons if p is not None], referral.to_institution)
@@ -149,6 +214,33 @@ def referral_access(user: Any, referral: Referral) -> ReferralAccess | None:
     return access
 
 
+def visible_referrals(user: Any) -> ReferralQuerySet:
+    """The referrals the user may be on a side of: sent to one of the user's receiving
+    institutions (never a draft), or of a case the user sees (`referral_access` then narrows
+    the shared view to the referrals its institution sent)."""
+    if not getattr(user, "is_authenticated", False):
+        return Referral.objects.none()
+    received = Q(to_institution_id__in=receiving_institution_ids(user)) & ~Q(status=ReferralStatus.DRAFT)
+    return Referral.objects.filter(received | Q(case__in=visible_cases(user).values("pk")))
+
+
+def get_attachment_for_user(user: Any, public_id: UUID | str) -> tuple[MessageAttachment, Referral, ReferralAccess]:
+    """(attachment, its referral, access) for a user who may open the thread's files: the
+    sending side, or the receiving side while documents are shared and consented; 404 for
+    anyone else. Records no read (the caller records the download)."""
+    try:
+        attachment = MessageAttachment.objects.select_related("message").get(
+            public_id=public_id, message__referral__in=visible_referrals(user).values("pk")
+        )
+    except (MessageAttachment.DoesNotExist, ValueError, ValidationError):
+        raise Http404 from None
+    referral = Referral.objects.for_detail().get(pk=attachment.message.referral_id)
+    access = referral_access(user, referral)
+    if access is None or not access.sees_attachments:
+        raise Http404
+    return attachment, referral, access
+
+
 def get_referral_for_user(
     user: Any, public_id: UUID | str, *, request: HttpRequest | None = None, record: bool = True
 ) -> tuple[Referral, ReferralAccess]:
@@ -156,7 +248,7 @@ def get_referral_for_user(
     audit event naming the persons it concerns (`record=False` when the caller records its
     own event, e.g. a change)."""
     try:
-        referral = Referral.objects.for_detail().get(public_id=public_id)
+        referral = visible_referrals(user).for_detail().get(public_id=public_id)
     except (Referral.DoesNotExist, ValueError, ValidationError):
         raise Http404 from None
     access = referral_access(user, referral)
@@ -165,6 +257,18 @@ def get_referral_for_user(
     if record:
         record_read(user, referral, access, request=request)
     return referral, access
+
+
+def visible_events(referral: Referral, access: ReferralAccess) -> list[ReferralEvent]:
+    """The referral's steps, oldest first. A forwarding step (its state unchanged) names the
+    next institution in its note: the note is blanked for a receiver who may not see the chain
+    (`ReferralAccess.sees_chain`)."""
+    events = list(referral.events.select_related("actor", "institution").order_by("at", "id"))
+    if not access.sees_chain:
+        for event in events:
+            if event.from_status == event.to_status:
+                event.note = ""
+    return events
 
 
 def record_read(user: Any, referral: Referral, access: ReferralAccess, *, request: HttpRequest | None = None) -> None:
@@ -187,25 +291,7 @@ def record_list(
     the database per referral: household members are read in one query)."""
     if not referrals:
         return
-    from kooperacja.cases.models import Person
-
-    household_ids = {
-        r.case.household_id
-        for r in referrals
-        if not r.person_id and r.case.kind == CaseKind.HOUSEHOLD and r.case.household_id is not None
-    }
-    members: dict[int, list[int]] = {}
-    if household_ids:
-        for pid, hid in Person.objects.filter(household_id__in=household_ids).values_list("id", "household_id"):
-            members.setdefault(hid, []).append(pid)
-    persons: set[int] = set()
-    for r in referrals:
-        if r.person_id:
-            persons.add(r.person_id)
-        elif r.case.kind == CaseKind.PERSON and r.case.person_id:
-            persons.add(r.case.person_id)
-        elif r.case.household_id:
-            persons.update(members.get(r.case.household_id, []))
+    persons: set[int] = set().union(*persons_of_referrals(referrals).values())
     audit.record(
         AuditAction.LIST,
         request=request,

@@ -13,13 +13,16 @@ Choices where the issue is silent:
 * The receiver may decline and forward in one step ("forward" from sent, with a reason): the
   new referral is still the sender's (same sending institution and author) and goes to the
   institution the receiver named. The sender forwards a declined or expired referral once.
+* A forward shares what the referral shared, so it is refused when the consent does not let
+  the new institution see all of it (rather than sharing a subset silently).
+* A person (or a whole case) has at most one open referral (a draft included) to a service, or,
+  without a service, to an institution; a closed one does not count.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
@@ -28,7 +31,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -43,6 +46,7 @@ from kooperacja.core.notifications import notify
 from kooperacja.directory.models import Service, ServiceStatus
 from kooperacja.institutions.models import Institution, Membership
 from kooperacja.plans import services as basket
+from kooperacja.plans.candidates import eligibility_problems
 from kooperacja.plans.deadlines import previous_working_day, working_days_after
 from kooperacja.plans.models import (
     BasketItem,
@@ -54,13 +58,13 @@ from kooperacja.plans.models import (
     ReferralStatus,
     ThreadRead,
 )
-from kooperacja.plans.referral_policies import (
+from kooperacja.plans.referral_policies import RECEIVING_ROLES, referral_access, referral_person_ids
+from kooperacja.plans.transitions import (
+    CLOSED_STATUSES,
     RECEIVER,
-    RECEIVING_ROLES,
     SENDER,
     SYSTEM,
-    referral_access,
-    referral_person_ids,
+    TRANSITIONS,
 )
 
 NOTIFICATION_KIND = "referral"
@@ -78,60 +82,6 @@ class StaleReferral(versioning.StaleVersion):
         "Someone else changed this referral meanwhile. Nothing was saved: look at its current state and try again."
     )
     default_code = "stale"
-
-
-@dataclass(frozen=True)
-class Transition:
-    """One action on a referral: from which states each side may take it, and where it leads
-    ("" = the state does not change: forwarding a declined referral keeps it declined)."""
-
-    name: str
-    to_state: str
-    by: dict[str, frozenset[str]]
-
-    @property
-    def from_states(self) -> frozenset[str]:
-        return frozenset().union(*self.by.values())
-
-    @property
-    def sides(self) -> frozenset[str]:
-        return frozenset(self.by)
-
-    def allows(self, status: str, side: str) -> bool:
-        return status in self.by.get(side, frozenset())
-
-
-def _t(name: str, to_state: str, **by: Iterable[str]) -> Transition:
-    return Transition(name, to_state, {side: frozenset(states) for side, states in by.items()})
-
-
-TRANSITIONS: dict[str, Transition] = {
-    t.name: t
-    for t in (
-        _t("send", S.SENT, sender=[S.DRAFT]),
-        _t("accept", S.ACCEPTED, receiver=[S.SENT]),
-        _t("decline", S.DECLINED, receiver=[S.SENT]),
-        _t("start", S.IN_PROGRESS, receiver=[S.ACCEPTED]),
-        _t("complete", S.COMPLETED, receiver=[S.ACCEPTED, S.IN_PROGRESS], sender=[S.ACCEPTED, S.IN_PROGRESS]),
-        _t("cancel", S.CANCELLED, sender=[S.DRAFT, S.SENT, S.ACCEPTED, S.IN_PROGRESS]),
-        _t("expire", S.EXPIRED, system=[S.SENT]),
-        # The sender forwards a declined (or expired) referral; the receiver declines and
-        # forwards in one step. Either way the old referral ends declined (or stays expired).
-        _t("forward", S.DECLINED, sender=[S.DECLINED, S.EXPIRED], receiver=[S.SENT]),
-    )
-}
-
-CLOSED_STATUSES = frozenset({S.DECLINED, S.CANCELLED, S.EXPIRED, S.COMPLETED})
-
-
-def allowed_actions(referral: Referral, side: str, can_act: bool) -> list[str]:
-    """The actions the side may take on the referral now (none for a reader who may not act)."""
-    if not can_act:
-        return []
-    found = [name for name, t in TRANSITIONS.items() if t.allows(referral.status, side)]
-    if "forward" in found and side == SENDER and referral.forwarded_as.exists():
-        found.remove("forward")
-    return found
 
 
 # --- Who hears about it ---------------------------------------------------------------------
@@ -159,12 +109,16 @@ def sending_people(referral: Referral) -> list[User]:
     return [user for user in dict.fromkeys(people) if user.is_active]
 
 
-def _tell(users: Iterable[User], title: str, referral: Referral, actor: Any = None) -> None:
+def _tell(users: Iterable[User], title: Any, referral: Referral, actor: Any = None, **params: Any) -> None:
+    """Notify the users (not the actor). The title (a lazy msgid with %-params) is written in
+    Polish, whatever language the actor's request speaks."""
+    with translation.override("pl"):
+        text = str(title) % params if params else str(title)
     url = referral_url(referral)
     actor_pk = getattr(actor, "pk", None)
     for user in dict.fromkeys(users):
         if user.pk != actor_pk:
-            notify(user, kind=NOTIFICATION_KIND, title=title, url=url)
+            notify(user, kind=NOTIFICATION_KIND, title=text, url=url)
 
 
 # --- Creating and sending -------------------------------------------------------------------
@@ -184,9 +138,12 @@ def _check_new_referral(
     shared_categories: Sequence[str],
     eligibility_override: str,
     from_institution: Institution,
+    check_eligibility: bool = True,
+    itself: Referral | None = None,
 ) -> list[str]:
-    """Every rule a new referral must meet; returns its shared categories (identity first)."""
-    errors: dict[str, list[str]] = {}
+    """Every rule a new referral must meet; returns its shared categories (identity first).
+    `itself`: the draft being sent, which is not its own duplicate."""
+    errors: dict[str, list[Any]] = {}
     if case.status == CaseStatus.CLOSED:
         raise ValidationError({NON_FIELD_ERRORS: [_("The case is closed: open it again before referring anyone.")]})
     if to_institution is None:
@@ -230,8 +187,25 @@ def _check_new_referral(
                     )
                     % {"institution": to_institution.name, "category": _category_label(category)}
                 )
-    if service is not None and "service" not in errors and not eligibility_override.strip():
-        problems = _eligibility_problems(service, person, case)
+    if "to_institution" not in errors and "person" not in errors:
+        duplicate = _open_duplicate(case, to_institution, service, person, itself)
+        if duplicate is not None:
+            errors.setdefault(NON_FIELD_ERRORS, []).append(
+                ValidationError(
+                    _(
+                        "This person already has an open referral to %(what)s (%(status)s): another one cannot "
+                        "be sent while it is open."
+                    ),
+                    code="duplicate",
+                    params={
+                        "what": service.name if service is not None else to_institution.name,
+                        "status": S(duplicate.status).label,
+                        "referral": duplicate.public_id,
+                    },
+                )
+            )
+    if check_eligibility and service is not None and "service" not in errors and not eligibility_override.strip():
+        problems = [str(problem) for problem in eligibility_problems(service, person, case)]
         if problems:
             errors.setdefault("eligibility_override", []).extend(
                 [
@@ -244,12 +218,28 @@ def _check_new_referral(
     return categories
 
 
-def _eligibility_problems(service: Service, person: Person | None, case: Case) -> list[str]:
-    try:
-        from kooperacja.plans.candidates import eligibility_problems
-    except ImportError:  # the matching engine arrives with the same issue
-        return []
-    return [str(problem) for problem in eligibility_problems(service, person, case)]
+def _open_duplicate(
+    case: Case, to_institution: Institution, service: Service | None, person: Person | None, itself: Referral | None
+) -> Referral | None:
+    """An open referral (not closed, a draft included) of the same person (or whole case) to the
+    same service, or, without a service, to the same institution without one."""
+    found = Referral.objects.filter(case=case, person=person).exclude(status__in=CLOSED_STATUSES)
+    found = (
+        found.filter(service=service)
+        if service is not None
+        else found.filter(to_institution=to_institution, service__isnull=True)
+    )
+    if itself is not None:
+        found = found.exclude(pk=itself.pk)
+    return found.order_by("-created_at", "-id").first()
+
+
+def duplicate_of(refusal: ValidationError) -> UUID | None:
+    """The public id of the open referral a refusal of a duplicate names, for a link to it."""
+    for error in getattr(refusal, "error_dict", {}).get(NON_FIELD_ERRORS, []):
+        if error.code == "duplicate" and error.params:
+            return error.params["referral"]
+    return None
 
 
 def create_referral(
@@ -399,9 +389,10 @@ def _send(actor: Any, referral: Referral, institution: Institution) -> None:
         basket.mark_basket_referred(referral.basket_item, actor)
     _tell(
         receiving_members(referral.to_institution_id),
-        _("New referral for your institution from %(institution)s") % {"institution": referral.from_institution.name},
+        gettext_lazy("New referral for your institution from %(institution)s"),
         referral,
         actor,
+        institution=referral.from_institution.name,
     )
 
 
@@ -498,8 +489,11 @@ def _change(
             person=referral.person,
             reason=referral.reason,
             shared_categories=referral.shared_categories,
-            eligibility_override=referral.eligibility_override or "-",
+            eligibility_override=referral.eligibility_override,
             from_institution=referral.from_institution,
+            # The eligibility was weighed when the draft was written.
+            check_eligibility=False,
+            itself=referral,
         )
         _send(actor, referral, institution)
         _audit(actor, referral, AuditAction.UPDATE, institution, action=action)
@@ -544,6 +538,9 @@ def _change(
         _end_participation(referral, now)
     if action == "complete" and referral.basket_item is not None:
         basket.basket_item_referral_closed(referral.basket_item, referral, actor)
+    elif action in ("decline", "cancel", "expire") and referral.basket_item is not None:
+        # The item may be referred again (a forward refers it again at once).
+        basket.basket_item_referral_withdrawn(referral.basket_item, referral, actor)
     _tell_about(actor, referral, action, before)
 
 
@@ -551,17 +548,24 @@ def _tell_about(actor: Any, referral: Referral, action: str, before: str) -> Non
     to = referral.to_institution.name
     if action in {"accept", "decline", "complete"}:
         title = {
-            "accept": _("%(institution)s accepted a referral"),
-            "decline": _("%(institution)s declined a referral"),
-            "complete": _("A referral to %(institution)s was completed"),
-        }[action] % {"institution": to}
-        _tell(sending_people(referral), title, referral, actor)
+            "accept": gettext_lazy("%(institution)s accepted a referral"),
+            "decline": gettext_lazy("%(institution)s declined a referral"),
+            "complete": gettext_lazy("A referral to %(institution)s was completed"),
+        }[action]
+        _tell(sending_people(referral), title, referral, actor, institution=to)
     elif action == "expire":
-        title = _("A referral to %(institution)s expired without an answer") % {"institution": to}
-        _tell([*sending_people(referral), *receiving_members(referral.to_institution_id)], title, referral)
+        title = gettext_lazy("A referral to %(institution)s expired without an answer")
+        people = [*sending_people(referral), *receiving_members(referral.to_institution_id)]
+        _tell(people, title, referral, institution=to)
     elif action == "cancel" and before != S.DRAFT:
-        title = _("%(institution)s cancelled a referral") % {"institution": referral.from_institution.name}
-        _tell(receiving_members(referral.to_institution_id), title, referral, actor)
+        title = gettext_lazy("%(institution)s cancelled a referral")
+        _tell(
+            receiving_members(referral.to_institution_id),
+            title,
+            referral,
+            actor,
+            institution=referral.from_institution.name,
+        )
 
 
 def _forward(
@@ -576,6 +580,31 @@ def _forward(
 ) -> Referral:
     if to_institution is not None and to_institution.pk == old.to_institution_id:
         raise ValidationError({"to_institution": [_("Choose another institution than the one it was sent to.")]})
+    if to_institution is not None and to_institution.pk == old.from_institution_id:
+        raise ValidationError({"to_institution": [_("A referral goes to another institution, not to your own.")]})
+    if to_institution is not None:
+        # The forward shares what the referral shared: the consent must cover all of it.
+        persons = [old.person] if old.person is not None else old.case.persons()
+        found = consented_categories(persons, to_institution)
+        missing = [c for c in old.shared_categories or [] if not all(c in found[p.pk] for p in persons)]
+        if missing:
+            raise ValidationError(
+                {
+                    "to_institution": [
+                        ValidationError(
+                            _(
+                                "No consent in force lets %(institution)s see the data this referral shares "
+                                "(%(categories)s): the consent must be recorded first."
+                            ),
+                            code="no_consent",
+                            params={
+                                "institution": to_institution.name,
+                                "categories": ", ".join(_category_label(c) for c in missing),
+                            },
+                        )
+                    ]
+                }
+            )
     if side == RECEIVER:
         _change(actor, old, "decline", side, institution, reason=reason)
     else:
@@ -658,13 +687,25 @@ def _audit(actor: Any, referral: Referral, audit_action: str, institution: Insti
 # --- The thread -----------------------------------------------------------------------------
 
 
-def post_message(actor: Any, referral: Referral, *, text: str, files: Sequence[UploadedFile] = ()) -> Message:
+def post_message(
+    actor: Any,
+    referral: Referral,
+    *,
+    text: str,
+    files: Sequence[UploadedFile] = (),
+    submit_key: UUID | None = None,
+) -> Message:
     """A message from either side of a sent referral to the other, with attachments checked as
     case documents are (size, type from the content) and kept in the private store. The other
-    side's people hear of it (the title names institutions, never the person)."""
+    side's people hear of it (the title names institutions, never the person). The same
+    `submit_key` again returns the first message (a double press of "send")."""
     access = referral_access(actor, referral)
     if access is None or not access.can_act:
         raise PermissionDenied
+    if submit_key is not None:
+        existing = _message_submitted(actor, referral, submit_key)
+        if existing is not None:
+            return existing
     if referral.status == S.DRAFT:
         raise ValidationError({NON_FIELD_ERRORS: [_("Messages can be written once the referral is sent.")]})
     text = text.strip()
@@ -689,6 +730,7 @@ def post_message(actor: Any, referral: Referral, *, text: str, files: Sequence[U
                 institution=access.institution,
                 author=actor if getattr(actor, "pk", None) else None,
                 text=text,
+                submit_key=submit_key,
             )
             for item in checked:
                 attachment = MessageAttachment(
@@ -703,20 +745,36 @@ def post_message(actor: Any, referral: Referral, *, text: str, files: Sequence[U
                 stored.append(attachment)
                 attachment.save()
             _audit(actor, referral, AuditAction.CREATE, access.institution, message=message.public_id)
-    except BaseException:
+    except BaseException as error:
         for attachment in stored:
             if attachment.file.name:
                 attachment.file.storage.delete(attachment.file.name)
+        if isinstance(error, IntegrityError) and submit_key is not None:
+            # Two presses at once: the other one saved first.
+            existing = _message_submitted(actor, referral, submit_key)
+            if existing is not None:
+                return existing
         raise
     mark_thread_read(actor, referral)
     if access.side == SENDER:
         people = receiving_members(referral.to_institution_id)
-        title = _("New message on a referral from %(institution)s") % {"institution": referral.from_institution.name}
+        title = gettext_lazy("New message on a referral from %(institution)s")
+        named = referral.from_institution.name
     else:
         people = sending_people(referral)
-        title = _("New message on a referral to %(institution)s") % {"institution": referral.to_institution.name}
-    _tell(people, title, referral, actor)
+        title = gettext_lazy("New message on a referral to %(institution)s")
+        named = referral.to_institution.name
+    _tell(people, title, referral, actor, institution=named)
     return message
+
+
+def _message_submitted(actor: Any, referral: Referral, submit_key: UUID) -> Message | None:
+    existing = Message.objects.filter(submit_key=submit_key).first()
+    if existing is None:
+        return None
+    if existing.referral_id != referral.pk or existing.author_id != getattr(actor, "pk", None):
+        raise ValidationError({NON_FIELD_ERRORS: [_("This form was already used. Open it again.")]})
+    return existing
 
 
 def mark_thread_read(user: Any, referral: Referral) -> None:
@@ -782,10 +840,12 @@ def remind_due(now: dt.datetime | None = None) -> int:
             continue
         if not Referral.objects.filter(pk=referral.pk, due_reminded_at__isnull=True).update(due_reminded_at=moment):
             continue
-        title = _("A referral from %(institution)s waits for your answer until %(date)s") % {
-            "institution": referral.from_institution.name,
-            "date": referral.answer_due.strftime("%d.%m.%Y"),
-        }
-        _tell(receiving_members(referral.to_institution_id), title, referral)
+        _tell(
+            receiving_members(referral.to_institution_id),
+            gettext_lazy("A referral from %(institution)s waits for your answer until %(date)s"),
+            referral,
+            institution=referral.from_institution.name,
+            date=referral.answer_due.strftime("%d.%m.%Y"),
+        )
         count += 1
     return count

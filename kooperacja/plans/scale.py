@@ -282,7 +282,7 @@ class _World:
                     rows[Message].append(
                         (
                             ids[Message], random_uuid(rng), referral_id, gmina_id, sender if mine else receiver,
-                            author if mine else staff, rng.choice(MESSAGES), written,
+                            author if mine else staff, rng.choice(MESSAGES), written, None,
                         )
                     )  # fmt: skip
                     ids[Message] += 1
@@ -304,7 +304,17 @@ class _World:
         )  # fmt: skip
         run.insert(
             Message,
-            ["id", "public_id", "referral_id", "municipality_id", "institution_id", "author_id", "text", "created_at"],
+            [
+                "id",
+                "public_id",
+                "referral_id",
+                "municipality_id",
+                "institution_id",
+                "author_id",
+                "text",
+                "created_at",
+                "submit_key",
+            ],
             rows[Message],
         )
         run.insert(

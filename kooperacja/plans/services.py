@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from kooperacja.cases.models import Case, CaseStatus, ConsentCategory, Participation, ParticipationKind, TimelineKind
 from kooperacja.cases.policies import case_person_ids
@@ -44,6 +44,8 @@ from kooperacja.plans.models import (
 BASKET_SOURCE = "plans.basketitem"
 FINISHED_ITEM_STATUSES = (BasketItemStatus.DELIVERED, BasketItemStatus.NOT_DELIVERED)
 OPEN_GOAL_STATUSES = (GoalStatus.PLANNED, GoalStatus.IN_PROGRESS)
+# Why the unfinished items of a completed plan were not delivered.
+PLAN_COMPLETED_REASON = gettext_lazy("Plan completed")
 
 
 class StalePlan(versioning.StaleVersion):
@@ -56,6 +58,24 @@ class StaleGoal(versioning.StaleVersion):
 
 class StaleBasketItem(versioning.StaleVersion):
     default_message = gettext_lazy("Someone else changed this basket item meanwhile.")
+
+
+PLAN_CHANGED_SINCE_OPENED = gettext_lazy(
+    "The plan has changed since you opened this form (perhaps the form was already sent): nothing was "
+    "saved. Check the plan, then send the form again if it is still needed."
+)
+GOAL_CHANGED_SINCE_OPENED = gettext_lazy(
+    "The goal has changed since you opened this form (perhaps the form was already sent): nothing was "
+    "saved. Check the plan, then send the form again if it is still needed."
+)
+
+
+def _unchanged_since_opened(saved: Any, version: int | None, refusal: versioning.StaleVersion) -> None:
+    """A form adding to a plan (or a goal) carries the version it was opened at: a second press
+    of the same form, or one sent after anyone else's change, adds nothing. `None`: the caller
+    (the demo, a job) opened no form."""
+    if version is not None and saved.version != version:
+        raise refusal
 
 
 # --- The transition tables --------------------------------------------------------------------
@@ -147,6 +167,14 @@ def _refresh(plan: CooperationPlan, saved: CooperationPlan) -> None:
 def _require_open(plan: CooperationPlan) -> None:
     if plan.status not in OPEN_PLAN_STATUSES:
         raise ValidationError(_("The plan is finished: it cannot be changed any more."), code="plan_finished")
+
+
+def _require_goals(plan: CooperationPlan) -> None:
+    if not plan.goals.exists():
+        raise ValidationError(
+            _("Add at least one goal to the plan first: a plan without goals cannot be agreed, started or completed."),
+            code="no_goals",
+        )
 
 
 def _dates(starts_on: dt.date, ends_on: dt.date | None) -> None:
@@ -258,6 +286,7 @@ def agree_plan(
     saved = _lock_plan(plan)
     versioning.check_version(saved, version, StalePlan)
     target = _step(PLAN_STEPS, "agree", saved.status, PlanStatus)
+    _require_goals(saved)
     if not method:
         raise ValidationError({"agreement_method": _("Say how the person agreed to the plan.")})
     if agreed_on > timezone.localdate():
@@ -276,6 +305,7 @@ def start_plan(actor: Any, plan: CooperationPlan, *, version: int) -> Cooperatio
     saved = _lock_plan(plan)
     versioning.check_version(saved, version, StalePlan)
     saved.status = _step(PLAN_STEPS, "start", saved.status, PlanStatus)
+    _require_goals(saved)
     saved.save(update_fields=["status", *versioning.bump(saved)])
     _refresh(plan, saved)
     _timeline(saved, _("The cooperation plan is being carried out"), actor)
@@ -287,7 +317,8 @@ def start_plan(actor: Any, plan: CooperationPlan, *, version: int) -> Cooperatio
 def complete_plan(
     actor: Any, plan: CooperationPlan, *, version: int, ended_on: dt.date | None = None, summary: str = ""
 ) -> CooperationPlan:
-    """The plan was carried out to its end (completed IPW)."""
+    """The plan was carried out to its end (completed IPW): every goal has its result (achieved,
+    partly, not achieved). Unfinished basket items become not delivered ("Plan completed")."""
     return _finish(actor, plan, "complete", version=version, ended_on=ended_on, summary=summary)
 
 
@@ -295,7 +326,8 @@ def complete_plan(
 def end_plan(
     actor: Any, plan: CooperationPlan, *, version: int, reason: str, ended_on: dt.date | None = None
 ) -> CooperationPlan:
-    """The plan ends without completion; the reason is required."""
+    """The plan ends without completion; the reason is required. Goals still open become not
+    achieved, unfinished basket items not delivered with the plan's end reason."""
     return _finish(actor, plan, "end", version=version, ended_on=ended_on, reason=reason)
 
 
@@ -315,8 +347,32 @@ def _finish(
     ended_on = ended_on or timezone.localdate()
     if action == "end" and not reason.strip():
         raise ValidationError({"reason": _("Say why the plan ends without completion.")})
+    if ended_on > timezone.localdate():
+        raise ValidationError({"ended_on": _("The plan cannot end on a future day.")})
     if ended_on < saved.starts_on:
         raise ValidationError({"ended_on": _("The plan cannot end before it starts.")})
+    open_goals = saved.goals.filter(status__in=OPEN_GOAL_STATUSES)
+    if action == "complete":
+        _require_goals(saved)
+        unfinished = open_goals.count()
+        if unfinished:
+            raise ValidationError(
+                ngettext(
+                    "Record the result of every goal first: %(count)d goal has no result yet.",
+                    "Record the result of every goal first: %(count)d goals have no result yet.",
+                    unfinished,
+                )
+                % {"count": unfinished},
+                code="goals_open",
+            )
+    else:
+        for goal in open_goals:
+            goal.status = GoalStatus.NOT_ACHIEVED
+            goal.save(update_fields=["status", *versioning.bump(goal)])
+    item_reason = reason.strip() if action == "end" else str(PLAN_COMPLETED_REASON)
+    for item in saved.basket.exclude(status__in=FINISHED_ITEM_STATUSES).select_related("plan", "case"):
+        _apply_step(item, BasketItemStatus.NOT_DELIVERED, max(ended_on, _last_date(item)), item_reason)
+        item.save()
     saved.status, saved.ended_on = target, ended_on
     saved.end_reason = reason.strip()
     if summary.strip():
@@ -352,10 +408,14 @@ def schedule_review(actor: Any, plan: CooperationPlan, *, due_on: dt.date) -> Pl
 
 
 @transaction.atomic
-def record_review(actor: Any, plan: CooperationPlan, *, held_on: dt.date, summary: str) -> PlanReview:
+def record_review(
+    actor: Any, plan: CooperationPlan, *, held_on: dt.date, summary: str, version: int | None = None
+) -> PlanReview:
     """Record a review held: it takes the place of the pending one, and the next is scheduled
-    `review_every_weeks` after it."""
+    `review_every_weeks` after it. With the plan's `version` the form was opened at: a second
+    press would mark the review just scheduled as held, so a stale version is refused."""
     saved = _lock_plan(plan)
+    _unchanged_since_opened(saved, version, StalePlan(PLAN_CHANGED_SINCE_OPENED))
     _require_open(saved)
     if held_on > timezone.localdate():
         raise ValidationError({"held_on": _("A review cannot be recorded before it is held.")})
@@ -417,9 +477,10 @@ def _check_goal(plan: CooperationPlan, data: GoalData) -> None:
 
 
 @transaction.atomic
-def add_goal(actor: Any, plan: CooperationPlan, data: GoalData) -> Goal:
-    """Add a SMART goal to an open plan."""
+def add_goal(actor: Any, plan: CooperationPlan, data: GoalData, *, version: int | None = None) -> Goal:
+    """Add a SMART goal to an open plan (refused when the plan moved on from `version`)."""
     saved = _lock_plan(plan)
+    _unchanged_since_opened(saved, version, StalePlan(PLAN_CHANGED_SINCE_OPENED))
     _require_open(saved)
     _check_goal(saved, data)
     position = saved.goals.count() + 1
@@ -481,11 +542,14 @@ def record_progress(
     note: str = "",
     recorded_on: dt.date | None = None,
     status: str = "",
+    version: int | None = None,
 ) -> GoalProgress:
     """A progress update on a goal (the indicator's value on a day), optionally with the goal's
-    new status; a goal reaching "achieved" goes on the timeline."""
+    new status; a goal reaching "achieved" goes on the timeline. Every update moves the goal's
+    version on, so the same form sent twice (`version` of the goal) records it once."""
     plan = _lock_plan(goal.plan)
     saved = _lock_goal(goal)
+    _unchanged_since_opened(saved, version, StaleGoal(GOAL_CHANGED_SINCE_OPENED))
     _require_open(plan)
     recorded_on = recorded_on or timezone.localdate()
     if recorded_on > timezone.localdate():
@@ -506,12 +570,11 @@ def record_progress(
         institution=institution,
     )
     achieved = status == GoalStatus.ACHIEVED and saved.status != GoalStatus.ACHIEVED
-    if status and status != saved.status:
+    if status:
         saved.status = status
-        saved.save(update_fields=["status", *versioning.bump(saved)])
     elif saved.status == GoalStatus.PLANNED:
         saved.status = GoalStatus.IN_PROGRESS
-        saved.save(update_fields=["status", *versioning.bump(saved)])
+    saved.save(update_fields=["status", *versioning.bump(saved)])
     goal.status, goal.version = saved.status, saved.version
     if achieved:
         _timeline(plan, _("Goal achieved: %(goal)s") % {"goal": saved.title}, actor, saved)
@@ -564,11 +627,15 @@ def add_basket_item(
     institution: Institution | None = None,
     action: str = "",
     goal: Goal | None = None,
+    version: int | None = None,
+    proposed_on: dt.date | None = None,
 ) -> BasketItem:
     """Put a directory service, or an action of an institution, in the plan's basket. An
     institution other than the owning one takes part in the case from now on
-    (`Participation`, kind basket item) — what it sees still follows consent."""
+    (`Participation`, kind basket item) — what it sees still follows consent. The plan's
+    version moves on, so the same form (opened at `version`) sent twice adds one item."""
     saved = _lock_plan(plan)
+    _unchanged_since_opened(saved, version, StalePlan(PLAN_CHANGED_SINCE_OPENED))
     _require_open(saved)
     if service is None and not action.strip():
         raise ValidationError({"action": _("Choose a service or describe the action of an institution.")})
@@ -582,7 +649,11 @@ def add_basket_item(
         raise ValidationError({"institution": _("This institution is not active.")})
     if goal is not None and goal.plan_id != saved.pk:
         raise ValidationError({"goal": _("This goal is not of this plan.")})
+    proposed_on = proposed_on or timezone.localdate()
+    if proposed_on > timezone.localdate():
+        raise ValidationError({"proposed_on": _("The date cannot be in the future.")})
     item = BasketItem.objects.create(
+        proposed_on=proposed_on,
         plan=saved,
         case_id=saved.case_id,
         municipality_id=saved.municipality_id,
@@ -592,6 +663,8 @@ def add_basket_item(
         action=action.strip(),
         created_by=actor,
     )
+    saved.save(update_fields=versioning.bump(saved))
+    _refresh(plan, saved)
     _start_participation(saved.case, institution.pk, item)
     _timeline(saved, _("Added to the basket of services: %(item)s") % {"item": str(item)}, actor, item)
     _audit(actor, saved.case, item, AuditAction.CREATE)
@@ -620,15 +693,28 @@ def move_basket_item(
     _require_open(saved.plan)
     target = _step(BASKET_STEPS, action, saved.status, BasketItemStatus)
     on = on or timezone.localdate()
+    errors: dict[str, str] = {}
+    last = _last_date(saved)
     if on > timezone.localdate():
-        raise ValidationError({"on": _("The date cannot be in the future.")})
+        errors["on"] = _("The date cannot be in the future.")
+    elif on < last:
+        errors["on"] = _("The date cannot be before the item's previous step (%(date)s).") % {
+            "date": last.strftime("%d.%m.%Y")
+        }
     if action == "not_deliver" and not reason.strip():
-        raise ValidationError({"reason": _("Say why it was not delivered.")})
+        errors["reason"] = _("Say why it was not delivered.")
+    if errors:
+        raise ValidationError(errors)
     _apply_step(saved, target, on, reason.strip())
     saved.save()
     _after_step(actor, saved)
     item.__dict__.update({f.attname: getattr(saved, f.attname) for f in saved._meta.concrete_fields})
     return item
+
+
+def _last_date(item: BasketItem) -> dt.date:
+    """The day of the item's latest step so far: a next step cannot be dated before it."""
+    return max(day for day in (item.proposed_on, item.agreed_on, item.starts_on) if day is not None)
 
 
 def _apply_step(item: BasketItem, target: str, on: dt.date, reason: str = "") -> None:
@@ -701,4 +787,27 @@ def basket_item_referral_closed(item: BasketItem, referral: Referral, actor: Any
     saved.save()
     _after_step(actor, saved)
     item.status, item.version = saved.status, saved.version
+    return item
+
+
+@transaction.atomic
+def basket_item_referral_withdrawn(item: BasketItem, referral: Referral, actor: Any = None) -> BasketItem:
+    """Called when a referral made from the item ends without help being arranged: cancelled,
+    declined (not forwarded) or expired. A referred item goes back to agreed, so it can be
+    referred again, and the timeline says so. An item in any other status (started, finished,
+    or already back) and an item of a finished plan are left as they are."""
+    saved = _lock_item(item)
+    if saved.status != BasketItemStatus.REFERRED or saved.plan.status not in OPEN_PLAN_STATUSES:
+        return item
+    saved.status = BasketItemStatus.AGREED
+    versioning.bump(saved)
+    saved.save()
+    _timeline(
+        saved.plan,
+        _("The referral ended without help; the item can be referred again: %(item)s") % {"item": str(saved)},
+        actor,
+        saved,
+    )
+    _audit(actor, saved.case, saved, status=saved.status, referral=referral.public_id)
+    item.status, item.agreed_on, item.version = saved.status, saved.agreed_on, saved.version
     return item

@@ -16,7 +16,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
@@ -29,7 +29,7 @@ from kooperacja.cases.models import Case, Consent, ConsentCategory, Document, Pe
 from kooperacja.cases.policies import get_case_for_user, get_person_for_user, visible_cases, visible_persons
 from kooperacja.core import audit
 from kooperacja.core.forms.conflicts import put_refusal
-from kooperacja.core.http import AuthenticatedHttpRequest
+from kooperacja.core.http import AuthenticatedHttpRequest, serve_private_file
 from kooperacja.core.models import AuditAction
 
 # --- Consents -----------------------------------------------------------------------------------
@@ -224,12 +224,7 @@ def document(request: AuthenticatedHttpRequest, document_id: UUID) -> HttpRespon
         municipality_code=case.municipality.code,
         details={"case": str(case.public_id)},
     )
-    response = FileResponse(
-        found.file.open("rb"), as_attachment=True, filename=found.original_name, content_type=found.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return serve_private_file(found.file, filename=found.original_name, content_type=found.content_type)
 
 
 urls: list[URLPattern] = [

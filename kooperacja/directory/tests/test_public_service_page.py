@@ -97,8 +97,7 @@ def test_it_shows_how_to_get_help(client, full_service):
         "Rodziny z dziećmi",
         "Seniorzy",
         "Dowód osobisty",
-        "Mirzec",
-        "Oksa",
+        "Dla mieszkańców: gmina Mirzec, gmina Oksa",
     ):
         assert expected in text, expected
     with translation.override("pl"):

@@ -3,6 +3,8 @@ institution, the pages adding an item and changing its status."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -11,9 +13,10 @@ from django.utils.translation import override
 
 from kooperacja.cases.models import Participation, ParticipationKind, TimelineEntry, TimelineKind
 from kooperacja.cases.policies import get_case_for_user
+from kooperacja.core.models import AuditAction, AuditEvent
 from kooperacja.directory.models import ServiceStatus
 from kooperacja.plans import services
-from kooperacja.plans.models import BasketItem, BasketItemStatus
+from kooperacja.plans.models import BasketItem, BasketItemStatus, Referral
 from kooperacja.plans.tests.factories import make_service
 from tests.helpers_plans import add_goal, add_item, make_plan, plan_case, school_of
 
@@ -167,7 +170,9 @@ def test_it_adds_a_service_chosen_on_the_matching_page(client, login_as, lead, c
     url = reverse("plans:basket_new", args=[case.public_id])
     page = client.get(url, {"service": service.public_id}).content.decode()
     assert "Świetlica szkolna" in page
-    response = client.post(url, {"service": str(service.public_id), "goal": str(goal.public_id)})
+    plan.refresh_from_db()
+    data = {"service": str(service.public_id), "goal": str(goal.public_id), "version": plan.version}
+    response = client.post(url, data)
     item = BasketItem.objects.get(plan=plan)
     assert response.status_code == 302
     assert (item.service, item.institution, item.goal) == (service, school, goal)
@@ -175,10 +180,29 @@ def test_it_adds_a_service_chosen_on_the_matching_page(client, login_as, lead, c
 
 def test_it_refuses_an_item_without_service_or_action(client, login_as, case, plan):
     login_as("gops.mirzec")
-    response = client.post(reverse("plans:basket_new", args=[case.public_id]), {"action": ""})
+    response = client.post(reverse("plans:basket_new", args=[case.public_id]), {"action": "", "version": plan.version})
     assert response.status_code == 400
     assert "Wybierz usługę albo opisz działanie instytucji." in response.content.decode()
     assert not BasketItem.objects.filter(plan=plan).exists()
+
+
+def test_it_adds_an_item_once_when_the_form_is_sent_twice(client, login_as, case, plan):
+    login_as("gops.mirzec")
+    url = reverse("plans:basket_new", args=[case.public_id])
+    data = {"action": "Wizyta asystenta", "institution": str(case.institution.public_id), "version": plan.version}
+    assert client.post(url, data).status_code == 302
+    again = client.post(url, data, HTTP_ACCEPT_LANGUAGE="pl")
+    assert again.status_code == 409
+    assert "Plan zmienił się od otwarcia tego formularza" in again.content.decode()
+    assert BasketItem.objects.filter(plan=plan).count() == 1
+
+
+def test_it_audits_opening_the_form_that_names_the_case(client, login_as, case, plan):
+    login_as("gops.mirzec")
+    response = client.get(reverse("plans:basket_new", args=[case.public_id]), HTTP_ACCEPT_LANGUAGE="pl")
+    assert "Anna Planowa" in response.content.decode()
+    event = AuditEvent.objects.get(object_id=str(case.public_id), action=AuditAction.VIEW)
+    assert event.persons == [case.person_id]
 
 
 def test_it_says_a_case_without_an_open_plan_has_no_basket(client, login_as, lead):
@@ -263,3 +287,107 @@ def test_it_finishes_the_item_when_its_referral_closes_with_an_outcome(lead, cas
     assert item.ends_on == TODAY()
     if finished_as == "not_delivered":
         assert item.not_delivered_reason == "Zajęcia zakończone"
+
+
+# --- Dates in order, both errors, a withdrawn referral -------------------------------------------------
+
+
+def test_it_refuses_a_step_dated_before_the_items_previous_step(client, login_as, lead, plan):
+    item = add_item(lead, plan)  # proposed today
+    login_as("gops.mirzec")
+    earlier = TODAY() - dt.timedelta(days=10)
+    data = {"action": "agree", "on": earlier.isoformat(), "reason": "", "version": item.version}
+    response = client.post(reverse("plans:basket_item", args=[item.public_id]), data)
+    assert response.status_code == 400
+    assert f"Data nie może być wcześniejsza niż poprzedni krok pozycji ({TODAY():%d.%m.%Y})." in (
+        response.content.decode()
+    )
+    item.refresh_from_db()
+    assert (item.status, item.agreed_on) == (BasketItemStatus.PROPOSED, None)
+
+
+def test_it_refuses_a_start_before_the_agreement(lead, plan):
+    item = add_item(lead, plan, proposed_on=TODAY() - dt.timedelta(days=20))
+    services.move_basket_item(lead, item, "agree", version=item.version, on=TODAY() - dt.timedelta(days=5))
+    with override("pl"), pytest.raises(ValidationError) as refused:
+        services.move_basket_item(lead, item, "start", version=item.version, on=TODAY() - dt.timedelta(days=6))
+    assert "poprzedni krok pozycji" in " ".join(refused.value.messages)
+
+
+def test_it_shows_both_errors_of_a_not_delivered_step(client, login_as, lead, plan):
+    item = add_item(lead, plan)
+    login_as("gops.mirzec")
+    future = TODAY() + dt.timedelta(days=3)
+    data = {"action": "not_deliver", "on": future.isoformat(), "reason": "", "version": item.version}
+    page = client.post(reverse("plans:basket_item", args=[item.public_id]), data).content.decode()
+    assert "Data nie może być w przyszłości." in page
+    assert "Podaj, dlaczego nie zrealizowano." in page
+
+
+def test_it_puts_a_referred_item_back_to_agreed_when_its_referral_is_withdrawn(
+    client, login_as, lead, case, plan, school
+):
+    from kooperacja.plans import referrals
+    from kooperacja.plans.tests.factories import allow
+
+    service = make_service(school)
+    item = add_item(lead, plan, service=service)
+    allow(case, school, by=lead)
+    referral = referrals.create_referral(
+        lead,
+        case,
+        to_institution=school,
+        service=service,
+        basket_item=item,
+        reason="Wsparcie w nauce",
+        shared_categories=["identity"],
+    )
+    item.refresh_from_db()
+    assert item.status == BasketItemStatus.REFERRED
+
+    services.basket_item_referral_withdrawn(item, referral, actor=lead)
+
+    item.refresh_from_db()
+    assert item.status == BasketItemStatus.AGREED
+    assert "refer" in services.basket_steps_allowed(item)
+    with override("pl"):
+        titles = " ".join(
+            TimelineEntry.objects.filter(case=case, kind=TimelineKind.PLAN).values_list("title", flat=True)
+        )
+    assert "pozycję można skierować ponownie" in titles
+    login_as("gops.mirzec")
+    page = client.get(reverse("plans:basket_item", args=[item.public_id]), HTTP_ACCEPT_LANGUAGE="pl").content.decode()
+    assert "Skierowania z tej pozycji" in page
+    assert reverse("plans:referral", args=[referral.public_id]) in page
+
+
+def test_it_leaves_an_item_already_in_progress_when_its_referral_is_withdrawn(lead, plan, school):
+    item = add_item(lead, plan)
+    services.move_basket_item(lead, item, "agree", version=item.version)
+    services.move_basket_item(lead, item, "start", version=item.version)
+    services.basket_item_referral_withdrawn(item, Referral(), actor=lead)
+    item.refresh_from_db()
+    assert item.status == BasketItemStatus.IN_PROGRESS
+
+
+def test_it_lets_the_item_be_referred_again_after_its_referral_is_cancelled(lead, case, plan, school):
+    from kooperacja.plans import referrals
+    from kooperacja.plans.tests.factories import allow
+
+    service = make_service(school)
+    item = add_item(lead, plan, service=service)
+    allow(case, school, by=lead)
+    referral = referrals.create_referral(
+        lead,
+        case,
+        to_institution=school,
+        service=service,
+        basket_item=item,
+        reason="Wsparcie",
+        shared_categories=["identity"],
+    )
+
+    referrals.act(lead, referral, "cancel", version=referral.version, reason="Rodzina zrezygnowała")
+
+    item.refresh_from_db()
+    assert item.status == BasketItemStatus.AGREED

@@ -6,7 +6,15 @@ import pytest
 from django.utils import timezone
 
 from kooperacja.plans import demo
-from kooperacja.plans.models import BasketItemStatus, CooperationPlan, PlanStatus, Referral, ReferralStatus
+from kooperacja.plans.models import (
+    BasketItemStatus,
+    CooperationPlan,
+    Goal,
+    PlanReview,
+    PlanStatus,
+    Referral,
+    ReferralStatus,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -19,9 +27,13 @@ def test_it_shows_plans_and_referrals_in_every_state():
     )
 
 
-def test_it_has_an_overdue_referral_a_forwarded_chain_and_threads_of_both_sides():
+def test_it_has_overdue_work_a_forwarded_chain_and_threads_of_both_sides():
     today = timezone.localdate()
-    assert Referral.objects.filter(status=ReferralStatus.SENT, answer_due__lt=today).exists()
+    # Unanswered in time: expired by the nightly job; others wait, the nearest due within days.
+    assert Referral.objects.filter(status=ReferralStatus.EXPIRED, answer_due__lt=today).exists()
+    assert Referral.objects.filter(status=ReferralStatus.SENT, answer_due__gte=today).exists()
+    assert Goal.objects.filter(status__in=["planned", "in_progress"], due_on__lt=today).exists()
+    assert PlanReview.objects.filter(held_on=None, due_on__lt=today).exists()
     forwarded = Referral.objects.get(previous__isnull=False)
     assert forwarded.previous is not None and forwarded.previous.status == ReferralStatus.DECLINED
     talked = Referral.objects.filter(messages__isnull=False).distinct()
@@ -34,7 +46,8 @@ def test_it_has_an_overdue_referral_a_forwarded_chain_and_threads_of_both_sides(
 
 def test_it_dates_the_stories_back_and_loads_once():
     oldest = Referral.objects.exclude(sent_at=None).order_by("sent_at").first()
-    assert oldest is not None and (timezone.now() - oldest.sent_at).days > 60
+    assert oldest is not None and oldest.sent_at is not None
+    assert (timezone.now() - oldest.sent_at).days > 60
     before = (CooperationPlan.objects.count(), Referral.objects.count())
     lines: list[str] = []
 

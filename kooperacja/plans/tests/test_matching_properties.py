@@ -134,3 +134,15 @@ def test_it_explains_every_service_it_leaves_out(catalogue, person):
         verdict = matching.assess(service, person, WEIGHTS)
         assert verdict.suggested == (service.id in suggested)
         assert verdict.suggested or verdict.exclusions
+
+
+@given(catalogues(), st.lists(people(), min_size=1, max_size=3))
+def test_it_suggests_for_a_household_only_what_some_member_may_use(catalogue, members):
+    household = PersonProfile(gmina_id=1, gmina_name="Gmina", county_id=10, voivodeship_id=100, members=tuple(members))
+    suggested = set(ids(matching.rank(catalogue, household, WEIGHTS)))
+
+    for service in catalogue:
+        some_member = any(matching.eligibility_problems(service, member) == [] for member in members)
+        available = service.status == matching.ACTIVE and service.institution_active
+        assert (service.id in suggested) == (some_member and available and matching.category_fit(service, WEIGHTS) > 0)
+        assert (matching.eligibility_problems(service, household) == []) == some_member

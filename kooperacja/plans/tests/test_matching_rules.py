@@ -182,3 +182,60 @@ def test_it_derives_target_groups_from_age_disability_and_income():
         frozenset(),
         frozenset({"disability", "professionals"}),
     )
+
+
+@pytest.mark.parametrize(
+    ("age", "said"),
+    [
+        (1, "osoba ma 1 rok."),
+        (22, "osoba ma 22 lata."),
+        (44, "osoba ma 44 lata."),
+        (25, "osoba ma 25 lat."),
+    ],
+)
+def test_it_says_the_person_s_age_in_proper_polish(age, said):
+    too_young = replace(PERSON, age=age)
+
+    assert matching.eligibility_problems(service(minimum_age=60), too_young) == [
+        f"Usługa jest dla osób w wieku co najmniej 60 lat; {said}"
+    ]
+
+
+FATHER = replace(PERSON, age=44, name="Marek")
+SON = replace(PERSON, age=12, name="Jakub")
+HOUSEHOLD = PersonProfile(
+    gmina_id=GMINA, gmina_name="Mirzec", county_id=COUNTY, voivodeship_id=VOIVODESHIP, members=(FATHER, SON)
+)
+
+
+def test_it_leaves_out_of_a_household_need_a_service_no_member_may_use_and_says_why_for_each():
+    for_seniors = service(1, minimum_age=60)
+
+    assert matching.rank([for_seniors], HOUSEHOLD, WEIGHTS) == []
+    assert matching.assess(for_seniors, HOUSEHOLD, WEIGHTS).exclusions == (
+        "Marek: Usługa jest dla osób w wieku co najmniej 60 lat; osoba ma 44 lata.",
+        "Jakub: Usługa jest dla osób w wieku co najmniej 60 lat; osoba ma 12 lat.",
+    )
+    checks = matching.explain(for_seniors, HOUSEHOLD, WEIGHTS)
+    assert [check.text for check in checks if check.rule == "Kryteria"] == list(
+        matching.eligibility_problems(for_seniors, HOUSEHOLD)
+    )
+
+
+def test_it_suggests_for_a_household_need_a_service_one_member_may_use_and_names_them():
+    for_children = service(1, maximum_age=12)
+    for_everyone = service(2)
+
+    ranked = matching.rank([for_children, for_everyone], HOUSEHOLD, WEIGHTS)
+
+    assert [suggestion.reasons[0] for suggestion in ranked] == ["dla: Jakub", "dla: Marek, Jakub"]
+    checks = matching.explain(for_children, HOUSEHOLD, WEIGHTS)
+    assert [(check.outcome, check.text) for check in checks if check.rule == "Kryteria"] == [
+        ("ok", "Nic, co wiadomo, nie przeczy kryteriom dla: Jakub.")
+    ]
+
+
+def test_it_does_not_name_anyone_for_a_single_person():
+    (suggestion,) = matching.rank([service(1)], PERSON, WEIGHTS)
+
+    assert not any(reason.startswith("dla:") for reason in suggestion.reasons)

@@ -7,9 +7,10 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from kooperacja.assessment.tests.helpers import assess
-from kooperacja.cases.tests.factories import make_case, make_person
+from kooperacja.cases.tests.factories import make_case, make_household, make_person
 from kooperacja.core.models import AuditEvent
 from kooperacja.directory.tests.test_public_factories import OKSA, make_service
 from kooperacja.plans.models import CaseNeed, Need
@@ -72,7 +73,9 @@ def test_it_shows_five_suggestions_and_more_on_request(client, login_as, case):
 
     assert first.count("<h3>") == 5
     assert hidden >= 2
-    assert page(client, case, more="legal").content.decode().count("<h3>") == 5 + hidden
+    more = re.search(r'href="\?more=([^"#]+)#', first)
+    assert more is not None
+    assert page(client, case, more=more.group(1)).content.decode().count("<h3>") == 5 + hidden
 
 
 def test_it_hides_matching_from_a_partner(client, login_as, case, persona):
@@ -145,6 +148,17 @@ def test_it_finds_services_to_explain_by_search_and_refuses_an_unknown_one(clien
     assert "Tej usługi nie ma w katalogu." in response.content.decode()
 
 
+def test_it_audits_the_why_not_page_also_before_a_service_is_chosen(client, login_as, case):
+    login_as(GOPS_MIRZEC)
+    url = reverse("plans:matching_why_not", kwargs={"public_id": case.public_id})
+
+    page = client.get(url, {"q": "poradnia"}, HTTP_ACCEPT_LANGUAGE="pl").content.decode()
+
+    assert "Jan Dopasowany" in page
+    event = AuditEvent.objects.get(object_id=str(case.public_id), details__view="matching why not")
+    assert event.persons == [case.person_id]
+
+
 def test_it_reads_the_page_in_as_many_queries_for_few_and_many_services(
     client, login_as, case, django_assert_max_num_queries
 ):
@@ -156,3 +170,58 @@ def test_it_reads_the_page_in_as_many_queries_for_few_and_many_services(
         make_service(f"Porady {number}", categories=["legal-counselling", "mediation"], access=["remote"])
     with django_assert_max_num_queries(len(few.captured_queries)):
         page(client, case)
+
+
+@pytest.fixture
+def household_case(persona):
+    """A household of a father of 45 and a son of 13, its physical health in crisis."""
+    lead = persona(GOPS_MIRZEC)
+    household = make_household("Rodzina Dopasowanych")
+    today = timezone.localdate()
+    make_person("Marek", "Dopasowany", household=household, birth_date=dt.date(today.year - 45, 1, 1))
+    make_person("Jakub", "Dopasowany", household=household, birth_date=dt.date(today.year - 13, 1, 1))
+    case = make_case(lead=lead, household=household)
+    assess(lead, case, levels={"physical_health": 1})
+    return case
+
+
+def test_it_matches_a_household_need_against_its_members(client, login_as, household_case):
+    login_as(GOPS_MIRZEC)
+    make_service("Dowóz seniorów", categories=["primary-care"], minimum_age=65)
+    make_service("Gimnastyka dla dzieci", categories=["primary-care"], maximum_age=14)
+    make_service("Przychodnia", categories=["primary-care"])
+
+    text = page(client, household_case).content.decode()
+
+    assert "Zdrowie fizyczne" in text
+    assert "Z diagnozy: poziom 1 (kryzys)." in text
+    assert "Dowóz seniorów" not in text
+    assert "dla: Jakub" in text
+    assert "dla: Marek, Jakub" in text
+
+
+def test_it_says_for_each_member_why_a_household_need_gets_no_service(client, login_as, household_case):
+    login_as(GOPS_MIRZEC)
+    service = make_service("Dowóz seniorów", categories=["primary-care"], minimum_age=65)
+    url = reverse("plans:matching_why_not", kwargs={"public_id": household_case.public_id})
+
+    text = client.get(url, {"service": str(service.public_id)}, HTTP_ACCEPT_LANGUAGE="pl").content.decode()
+
+    assert "nie jest proponowana" in text
+    assert "Marek: Usługa jest dla osób w wieku co najmniej 65 lat; osoba ma 45 lat." in text
+    assert "Jakub: Usługa jest dla osób w wieku co najmniej 65 lat; osoba ma 13 lat." in text
+    assert "Nic, co wiadomo o osobie, nie przeczy kryteriom" not in text
+
+
+def test_it_shows_a_need_added_for_a_member_beside_the_same_need_of_the_household(client, login_as, household_case):
+    login_as(GOPS_MIRZEC)
+    jakub = household_case.persons()[1]
+    url = reverse("plans:matching_need_add", kwargs={"public_id": household_case.public_id})
+
+    response = client.post(url, {"need": "physical_health", "person": str(jakub.public_id)}, HTTP_ACCEPT_LANGUAGE="pl")
+
+    assert response.status_code == 302
+    text = page(client, household_case).content.decode()
+    assert text.count('<h2 id="need-physical_health') == 2
+    assert "Zdrowie fizyczne: Jakub Dopasowany" in text
+    assert "Potrzeba osoby: Jakub Dopasowany." in text

@@ -133,3 +133,32 @@ def test_it_refuses_a_need_added_twice_a_retired_one_a_stranger_and_a_closed_cas
     with pytest.raises(ValidationError, match="Sprawa jest zamknięta"):
         needs.add_case_need(worker, case, Need.objects.get(code="housing"))
     assert CaseNeed.objects.filter(case=case).count() == 1
+
+
+def test_it_keeps_a_need_added_for_a_member_apart_from_the_same_need_of_the_household(persona):
+    worker = persona(GOPS_MIRZEC)
+    household = make_household()
+    father = make_person("Marek", household=household)
+    son = make_person("Jakub", household=household)
+    case = make_case(household=household)
+    assess(worker, case, levels={"physical_health": 1})
+    health = Need.objects.get(code="physical_health")
+
+    for_son = needs.add_case_need(worker, case, health, person=son)
+    for_household = needs.add_case_need(worker, case, health)
+
+    found = [(item.need.code, item.person, item.level, item.case_need) for item in needs.case_needs(case)]
+    assert found == [("physical_health", None, 1, for_household), ("physical_health", son, None, for_son)]
+    assert len({item.key for item in needs.case_needs(case)}) == 2
+    assert father not in [item.person for item in needs.case_needs(case)]
+
+
+def test_it_lists_a_person_s_need_once_whether_diagnosed_or_added_for_them(persona):
+    worker = persona(GOPS_MIRZEC)
+    person = make_person()
+    case = make_case(person=person)
+    assess(worker, case, levels={"legal": 2})
+
+    row = needs.add_case_need(worker, case, Need.objects.get(code="legal"), person=person)
+
+    assert [(item.need.code, item.level, item.case_need) for item in needs.case_needs(case)] == [("legal", 2, row)]

@@ -155,6 +155,7 @@ def test_it_shows_the_plan_in_a_fixed_number_of_queries(
 
 def test_it_records_the_agreement_then_starts_the_plan(client, login_as, lead, case):
     plan = make_plan(lead, case)
+    add_goal(lead, plan)
     login_as("gops.mirzec")
     data = {
         "agreed_on": TODAY().isoformat(),
@@ -218,6 +219,7 @@ def _goal_form(plan, **overrides):
         "domain_code": "income",
         "responsible_institution": str(plan.case.institution.public_id),
         "responsible_user": "",
+        "version": str(plan.version),
     }
     data.update(overrides)
     return data
@@ -246,12 +248,111 @@ def test_it_records_progress_and_a_review(client, login_as, lead, case):
     plan = make_plan(lead, case, status="in_progress")
     goal = add_goal(lead, plan)
     login_as("gops.mirzec")
-    data = {"value": "CV wysłane", "recorded_on": TODAY().isoformat(), "note": "", "status": ""}
+    data = {
+        "value": "CV wysłane",
+        "recorded_on": TODAY().isoformat(),
+        "note": "",
+        "status": "",
+        "version": goal.version,
+    }
     assert client.post(reverse("plans:goal_progress", args=[goal.public_id]), data).status_code == 302
-    review = {"held_on": TODAY().isoformat(), "summary": "Cele aktualne."}
+    review = {"held_on": TODAY().isoformat(), "summary": "Cele aktualne.", "version": plan.version}
     assert client.post(reverse("plans:plan_review", args=[plan.public_id]), review).status_code == 302
     page = client.get(reverse("plans:plan", args=[plan.public_id])).content.decode()
     assert "CV wysłane" in page and "Cele aktualne." in page
+
+
+CHANGED_SINCE_OPENED = "Plan zmienił się od otwarcia tego formularza (być może formularz został już wysłany)"
+
+
+def test_it_adds_a_goal_once_when_the_form_is_sent_twice(client, login_as, lead, case):
+    plan = make_plan(lead, case)
+    login_as("gops.mirzec")
+    url = reverse("plans:goal_new", args=[plan.public_id])
+    assert client.post(url, _goal_form(plan)).status_code == 302
+    again = client.post(url, _goal_form(plan), HTTP_ACCEPT_LANGUAGE="pl")
+    assert again.status_code == 409
+    assert CHANGED_SINCE_OPENED in again.content.decode()
+    assert plan.goals.count() == 1
+
+
+def test_it_records_progress_once_when_the_form_is_sent_twice(client, login_as, lead, case):
+    plan = make_plan(lead, case, status="in_progress")
+    goal = add_goal(lead, plan)
+    login_as("gops.mirzec")
+    url = reverse("plans:goal_progress", args=[goal.public_id])
+    data = {
+        "value": "CV wysłane",
+        "recorded_on": TODAY().isoformat(),
+        "note": "",
+        "status": "",
+        "version": goal.version,
+    }
+    assert client.post(url, data).status_code == 302
+    again = client.post(url, data, HTTP_ACCEPT_LANGUAGE="pl")
+    assert again.status_code == 409
+    assert "Cel zmienił się od otwarcia tego formularza" in again.content.decode()
+    assert goal.progress.count() == 1
+
+
+def test_it_records_a_review_once_and_keeps_the_next_one_pending(client, login_as, lead, case):
+    plan = make_plan(lead, case, status="in_progress")
+    login_as("gops.mirzec")
+    url = reverse("plans:plan_review", args=[plan.public_id])
+    review = {"held_on": TODAY().isoformat(), "summary": "Cele aktualne.", "version": plan.version}
+    assert client.post(url, review).status_code == 302
+    plan.refresh_from_db()
+    next_review_on = plan.next_review_on
+    assert next_review_on is not None
+    again = client.post(url, review, HTTP_ACCEPT_LANGUAGE="pl")
+    assert again.status_code == 409
+    assert CHANGED_SINCE_OPENED in again.content.decode()
+    plan.refresh_from_db()
+    assert plan.reviews.filter(held_on__isnull=False).count() == 1
+    assert plan.reviews.filter(held_on__isnull=True, due_on=next_review_on).exists()
+    assert plan.next_review_on == next_review_on
+
+
+# --- The diagnosis domain of a goal -----------------------------------------------------------------------
+
+
+def _domain_shown(client, login_as, plan, monkeypatch):
+    """Whether the goal's domain ("Dochody i zadłużenie") is on the plan page and in its PDF."""
+    printed: list[str] = []
+
+    def render_pdf(html: str, **_options: object) -> bytes:
+        printed.append(html)
+        return b"%PDF"
+
+    monkeypatch.setattr("kooperacja.plans.views.plans.render_pdf", render_pdf)
+    login_as("szkola.mirzec")
+    page = client.get(reverse("plans:plan", args=[plan.public_id]), HTTP_ACCEPT_LANGUAGE="pl").content.decode()
+    client.get(reverse("plans:plan_pdf", args=[plan.public_id]), HTTP_ACCEPT_LANGUAGE="pl")
+    return "Dochody i zadłużenie" in page, "Dochody i zadłużenie" in printed[0]
+
+
+def test_it_hides_a_goals_diagnosis_domain_from_a_partner_with_consent_for_the_plan_only(
+    client, login_as, lead, case, monkeypatch
+):
+    plan = make_plan(lead, case)
+    add_goal(lead, plan, title="Spłata zadłużenia", domain_code="income")
+    assert _domain_shown(client, login_as, plan, monkeypatch) == (False, False)
+
+
+def test_it_shows_a_goals_diagnosis_domain_to_a_partner_with_consent_for_that_domain(
+    client, login_as, lead, persona, monkeypatch
+):
+    case = plan_case(lead, partner=persona("szkola.mirzec"), categories=("plan", "diagnosis:income"))
+    plan = make_plan(lead, case)
+    add_goal(lead, plan, title="Spłata zadłużenia", domain_code="income")
+    assert _domain_shown(client, login_as, plan, monkeypatch) == (True, True)
+
+
+def test_it_shows_a_goals_diagnosis_domain_to_the_case_team(client, login_as, lead, case):
+    plan = make_plan(lead, case)
+    add_goal(lead, plan, title="Spłata zadłużenia", domain_code="income")
+    login_as("gops.mirzec")
+    assert "Dochody i zadłużenie" in client.get(reverse("plans:plan", args=[plan.public_id])).content.decode()
 
 
 # --- The PDF ------------------------------------------------------------------------------------------

@@ -14,11 +14,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, URLPattern, path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from kooperacja.core.forms.conflicts import put_refusal
+from kooperacja.core.forms.conflicts import put_refusal, rebound
 from kooperacja.core.http import AuthenticatedHttpRequest
 from kooperacja.directory.models import Service
 from kooperacja.plans import services
@@ -50,15 +50,25 @@ def basket_new(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRespon
         .first()
     )
     context: dict[str, Any] = {"case": case, "access": access, "title": case_title(case, access), "plan": plan}
+
+    def page(extra: dict[str, Any], status: int = 200) -> HttpResponse:
+        # The page names the case: every render is a read of its persons' data.
+        audit_read(request, case, case)
+        return render(request, "plans/basket/new.html", {**context, **extra}, status=status)
+
     if plan is None:
-        context["refusal"] = _("The case has no open plan: start a plan before adding services to its basket.")
-        return render(request, "plans/basket/new.html", context, status=200 if request.method != "POST" else 400)
+        refusal = _("The case has no open plan: start a plan before adding services to its basket.")
+        return page({"refusal": refusal}, status=200 if request.method != "POST" else 400)
     raw_service = request.POST.get("service") if request.method == "POST" else request.GET.get("service")
     service = _service(raw_service)
     if request.method != "POST":
-        initial = {"service": service.public_id if service else None, "institution": case.institution.public_id}
+        initial = {
+            "service": service.public_id if service else None,
+            "institution": case.institution.public_id,
+            "version": plan.version,
+        }
         form = BasketItemForm(plan=plan, initial=initial)
-        return render(request, "plans/basket/new.html", {**context, "form": form, "service": service})
+        return page({"form": form, "service": service})
     form = BasketItemForm(request.POST, plan=plan)
     if form.is_valid():
         data = form.cleaned_data
@@ -73,13 +83,19 @@ def basket_new(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRespon
                     institution=None if service else data["institution"],
                     action=data["action"],
                     goal=data["goal"],
+                    version=data["version"],
                 )
+            except services.StalePlan as stale:
+                plan.refresh_from_db()
+                again = rebound(BasketItemForm, request.POST, plan.version, plan=plan)
+                again.add_error(None, stale)
+                return page({"form": again, "service": service}, status=409)
             except ValidationError as refusal:
                 put_refusal(form, refusal)
             else:
                 messages.success(request, _("The item was added to the basket of services."))
                 return redirect("plans:basket_item", public_id=item.public_id)
-    return render(request, "plans/basket/new.html", {**context, "form": form, "service": service}, status=400)
+    return page({"form": form, "service": service}, status=400)
 
 
 def _item_page(
@@ -93,6 +109,7 @@ def _item_page(
     status: int = 200,
 ) -> HttpResponse:
     plan = item.plan
+    audit_read(request, plan.case, item)  # every render shows the case: a read of its persons
     editable = access.can_edit and plan.status in OPEN_PLAN_STATUSES
     steps = services.basket_steps_allowed(item) if editable else []
     context = {
@@ -106,16 +123,14 @@ def _item_page(
         "step_form": step_form or BasketStepForm(initial={"version": item.version}),
         "goal_form": goal_form or _goal_form(item) if editable else None,
         "refusal": refusal or [],
+        "referrals": list(item.referrals.select_related("to_institution").order_by("created_at", "id")),
     }
     return render(request, "plans/basket/item.html", context, status=status)
 
 
 def _refer_url(item: BasketItem) -> str:
-    """The referrals' form for this item (their part of the app may not be there yet)."""
-    try:
-        return f"{reverse('plans:referral_new', kwargs={'public_id': item.plan.case.public_id})}?item={item.public_id}"
-    except NoReverseMatch:
-        return ""
+    """The referrals' form for this item."""
+    return f"{reverse('plans:referral_new', kwargs={'public_id': item.plan.case.public_id})}?item={item.public_id}"
 
 
 def _goal_form(item: BasketItem) -> BasketGoalForm:
@@ -129,7 +144,6 @@ def basket_item(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRespo
     editing = request.method == "POST"
     item, access = get_basket_item_for_user(request.user, public_id, edit=editing)
     if not editing:
-        audit_read(request, item.plan.case, item)
         return _item_page(request, item, access)
     form = BasketStepForm(request.POST)
     if form.is_valid():

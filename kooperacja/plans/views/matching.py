@@ -92,7 +92,7 @@ def _page(
     more = request.GET.get("more", "")
     rows: list[dict[str, Any]] = []
     for found in candidates.suggestions_for_case(case, items):
-        limit = SHOWN_MORE if found.item.need.code == more else SHOWN
+        limit = SHOWN_MORE if found.item.key == more else SHOWN
         rows.append(
             {
                 "item": found.item,
@@ -189,11 +189,7 @@ def why_not(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
         profiles: dict[int | None, matching.PersonProfile] = {}
         subjects: list[needs.NeedOfCase | None] = [*items] or [None]
         for item in subjects:
-            person = candidates.subject_of(case, item.person if item else None)
-            key = person.pk if person else None
-            if key not in profiles:
-                profiles[key] = candidates.person_profile(person, case, with_place=True)
-            profile = profiles[key]
+            profile = candidates.need_profile(case, item.person if item else None, profiles)
             facts = candidates.service_facts(service, profile)
             need_weights = weights[item.need.pk] if item else dict.fromkeys(facts.categories, 3)
             verdict = matching.assess(facts, profile, need_weights)
@@ -210,8 +206,8 @@ def why_not(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
         "explanations": explanations,
         "plan": _open_plan(case) if service is not None else None,
     }
-    if service is not None:
-        _audit_read(request, case, "matching why not", service=str(service.public_id))
+    details = {"service": str(service.public_id)} if service is not None else {}
+    _audit_read(request, case, "matching why not", **details)
     return render(request, "plans/matching/why_not.html", context, status=400 if context["unknown_service"] else 200)
 
 

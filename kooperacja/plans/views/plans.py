@@ -24,14 +24,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from kooperacja.cases.models import Case
+from kooperacja.cases.models import DIAGNOSIS_PREFIX, Case
 from kooperacja.cases.policies import CaseAccess, case_person_ids, knows_identity
 from kooperacja.core import audit
 from kooperacja.core.forms.conflicts import differences, put_refusal, rebound
 from kooperacja.core.http import AuthenticatedHttpRequest
 from kooperacja.core.models import AuditAction
 from kooperacja.core.pdf import render_pdf
-from kooperacja.institutions.models import Institution
 from kooperacja.plans import services
 from kooperacja.plans.forms import (
     AgreementForm,
@@ -68,11 +67,6 @@ def audit_read(request: AuthenticatedHttpRequest, case: Case, obj: Any, action: 
         institution_id=case.institution_id,
         municipality_code=case.municipality.code,
     )
-
-
-def acting_institution(user: Any, case: Case, access: CaseAccess) -> Institution:
-    """The institution an editor acts for: the owning one (editors work there)."""
-    return access.as_institution or case.institution
 
 
 # --- A case's plans ---------------------------------------------------------------------------
@@ -121,8 +115,9 @@ def case_plan(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRespons
 # --- The plan page ----------------------------------------------------------------------------
 
 
-def plan_details(plan: CooperationPlan) -> dict[str, Any]:
-    """Goals (with progress), reviews and the basket grouped by goal, in a fixed number of queries."""
+def plan_details(plan: CooperationPlan, access: CaseAccess) -> dict[str, Any]:
+    """Goals (with progress), reviews and the basket grouped by goal, in a fixed number of queries.
+    A goal's diagnosis domain is diagnosis data: shown only to those who may see that domain."""
     goals = list(
         plan.goals.select_related("responsible_institution", "responsible_user").prefetch_related(
             Prefetch(
@@ -139,10 +134,15 @@ def plan_details(plan: CooperationPlan) -> dict[str, Any]:
     for item in items:
         by_goal.setdefault(item.goal_id, []).append(item)
     names = domain_names()
+
+    def domain(code: str) -> str:
+        if not code or not (access.whole or access.sees_all(DIAGNOSIS_PREFIX + code)):
+            return ""
+        return names.get(code, code)
+
     return {
         "goals": [
-            {"goal": goal, "domain": names.get(goal.domain_code, goal.domain_code), "items": by_goal.get(goal.pk, [])}
-            for goal in goals
+            {"goal": goal, "domain": domain(goal.domain_code), "items": by_goal.get(goal.pk, [])} for goal in goals
         ],
         "unlinked_items": by_goal.get(None, []),
         "items": items,
@@ -163,7 +163,7 @@ def plan_detail(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRespo
         "steps": services.plan_steps_allowed(plan) if access.can_edit else [],
         "is_open": plan.status in OPEN_PLAN_STATUSES,
         "step_form": StepForm(initial={"version": plan.version}),
-        **plan_details(plan),
+        **plan_details(plan, access),
     }
     audit_read(request, case, plan)
     return render(request, "plans/plan/detail.html", context)
@@ -192,6 +192,14 @@ def _form_page(
     return render(request, "plans/plan/form.html", context, status=status)
 
 
+def _finished(request: AuthenticatedHttpRequest, plan: CooperationPlan) -> HttpResponse | None:
+    """A form page of a finished plan is not offered: back to the plan, saying why."""
+    if plan.status in OPEN_PLAN_STATUSES:
+        return None
+    messages.info(request, _("The plan is finished: it cannot be changed any more."))
+    return redirect("plans:plan", public_id=plan.public_id)
+
+
 def _stale_page(
     request: AuthenticatedHttpRequest,
     plan: CooperationPlan,
@@ -215,6 +223,8 @@ def plan_edit(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRespons
     plan, _access = get_plan_for_user(request.user, public_id, edit=True)
     heading = _("Edit the plan")
     if request.method != "POST":
+        if finished := _finished(request, plan):
+            return finished
         return _form_page(request, plan, PlanForm(initial=PlanForm.initial_for(plan)), heading)
     form = PlanForm(request.POST)
     if form.is_valid():
@@ -249,11 +259,14 @@ def _step_view(
     act: Callable[[CooperationPlan, dict[str, Any]], Any],
     done: str,
     initial: dict[str, Any] | None = None,
+    intro: str = "",
 ) -> HttpResponse:
     plan, _access = get_plan_for_user(request.user, public_id, edit=True)
     if request.method != "POST":
+        if finished := _finished(request, plan):
+            return finished
         form = form_class(initial={"version": plan.version, **(initial or {})})
-        return _form_page(request, plan, form, heading)
+        return _form_page(request, plan, form, heading, intro=intro)
     form = form_class(request.POST)
     if form.is_valid():
         try:
@@ -262,13 +275,13 @@ def _step_view(
             plan.refresh_from_db()
             form = rebound(form_class, request.POST, plan.version)
             form.add_error(None, stale)
-            return _form_page(request, plan, form, heading, status=409)
+            return _form_page(request, plan, form, heading, status=409, intro=intro)
         except ValidationError as refusal:
             put_refusal(form, refusal)
         else:
             messages.success(request, done)
             return redirect("plans:plan", public_id=plan.public_id)
-    return _form_page(request, plan, form, heading, status=400)
+    return _form_page(request, plan, form, heading, status=400, intro=intro)
 
 
 @require_http_methods(GET_POST)
@@ -322,6 +335,10 @@ def plan_complete(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRes
         act,
         _("The plan was completed."),
         {"ended_on": timezone.localdate()},
+        intro=_(
+            "Every goal needs its result (achieved, partly achieved or not achieved) first. Items of the "
+            "basket not yet delivered will be marked not delivered, with the reason “Plan completed”."
+        ),
     )
 
 
@@ -341,6 +358,10 @@ def plan_end(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse
         act,
         _("The plan was ended without completion."),
         {"ended_on": timezone.localdate()},
+        intro=_(
+            "Goals without a result will be marked not achieved, and items of the basket not yet "
+            "delivered will be marked not delivered, with the reason you give here."
+        ),
     )
 
 
@@ -350,22 +371,20 @@ def plan_end(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse
 @require_http_methods(GET_POST)
 @login_required
 def plan_review(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
-    plan, _access = get_plan_for_user(request.user, public_id, edit=True)
-    heading = _("Record a review of the plan")
-    form = ReviewForm(request.POST if request.method == "POST" else None, initial={"held_on": timezone.localdate()})
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.record_review(
-                    request.user, plan, held_on=form.cleaned_data["held_on"], summary=form.cleaned_data["summary"]
-                )
-            except ValidationError as refusal:
-                put_refusal(form, refusal)
-            else:
-                messages.success(request, _("The review was recorded and the next one scheduled."))
-                return redirect("plans:plan", public_id=plan.public_id)
-        return _form_page(request, plan, form, heading, status=400)
-    return _form_page(request, plan, form, heading)
+    def act(plan: CooperationPlan, data: dict[str, Any]) -> Any:
+        return services.record_review(
+            request.user, plan, version=data["version"], held_on=data["held_on"], summary=data["summary"]
+        )
+
+    return _step_view(
+        request,
+        public_id,
+        ReviewForm,
+        _("Record a review of the plan"),
+        act,
+        _("The review was recorded and the next one scheduled."),
+        {"held_on": timezone.localdate()},
+    )
 
 
 @require_http_methods(GET_POST)
@@ -373,6 +392,8 @@ def plan_review(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRespo
 def plan_review_schedule(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     plan, _access = get_plan_for_user(request.user, public_id, edit=True)
     heading = _("Schedule the next review")
+    if request.method != "POST" and (finished := _finished(request, plan)):
+        return finished
     initial = {"due_on": plan.next_review_on}
     form = ScheduleReviewForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST":
@@ -397,12 +418,19 @@ def goal_new(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse
     plan, _access = get_plan_for_user(request.user, public_id, edit=True)
     heading = _("Add a goal")
     if request.method != "POST":
-        initial = {"responsible_institution": plan.case.institution.public_id}
+        if finished := _finished(request, plan):
+            return finished
+        initial = {"responsible_institution": plan.case.institution.public_id, "version": plan.version}
         return _form_page(request, plan, GoalForm(case=plan.case, initial=initial), heading)
     form = GoalForm(request.POST, case=plan.case)
     if form.is_valid():
         try:
-            services.add_goal(request.user, plan, form.goal_data())
+            services.add_goal(request.user, plan, form.goal_data(), version=form.cleaned_data["version"])
+        except services.StalePlan as stale:
+            plan.refresh_from_db()
+            again = rebound(GoalForm, request.POST, plan.version, case=plan.case)
+            again.add_error(None, stale)
+            return _form_page(request, plan, again, heading, status=409)
         except ValidationError as refusal:
             put_refusal(form, refusal)
         else:
@@ -418,6 +446,8 @@ def goal_edit(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRespons
     plan = goal.plan
     heading = _("Edit the goal")
     if request.method != "POST":
+        if finished := _finished(request, plan):
+            return finished
         form = GoalForm(case=plan.case, editing=True, initial=GoalForm.initial_for(goal))
         return _form_page(request, plan, form, heading)
     form = GoalForm(request.POST, case=plan.case, editing=True)
@@ -447,10 +477,13 @@ def goal_edit(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRespons
 @require_http_methods(GET_POST)
 @login_required
 def goal_progress(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
-    goal, access = get_goal_for_user(request.user, public_id, edit=True)
+    goal, _access = get_goal_for_user(request.user, public_id, edit=True)
     plan = goal.plan
     heading = _("Progress on the goal: %(goal)s") % {"goal": goal.title}
-    form = ProgressForm(request.POST if request.method == "POST" else None)
+    if request.method != "POST" and (finished := _finished(request, plan)):
+        return finished
+    initial = {"recorded_on": timezone.localdate(), "version": goal.version}
+    form = ProgressForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
@@ -458,12 +491,18 @@ def goal_progress(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRes
                 services.record_progress(
                     request.user,
                     goal,
-                    institution=acting_institution(request.user, plan.case, access),
+                    institution=plan.case.institution,  # editors work for the owning institution
                     value=data["value"],
                     note=data["note"],
                     recorded_on=data["recorded_on"],
                     status=data["status"],
+                    version=data["version"],
                 )
+            except services.StaleGoal as stale:
+                goal.refresh_from_db()
+                again = rebound(ProgressForm, request.POST, goal.version)
+                again.add_error(None, stale)
+                return _form_page(request, plan, again, heading, status=409)
             except ValidationError as refusal:
                 put_refusal(form, refusal)
             else:
@@ -500,7 +539,7 @@ def plan_pdf(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse
             "case": case,
             "title": case_title(case, access),
             "today": timezone.localdate(),
-            **plan_details(plan),
+            **plan_details(plan, access),
         },
         request,
     )

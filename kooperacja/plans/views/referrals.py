@@ -17,8 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
@@ -28,16 +27,16 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from kooperacja.cases.consent import consent_categories
-from kooperacja.cases.models import Case, Consent, ConsentCategory, Person
-from kooperacja.cases.policies import CASE_WORKERS, full_view_scope, get_case_for_user, knows_identity
+from kooperacja.cases.models import Case, ConsentCategory, Person
+from kooperacja.cases.policies import CASE_WORKERS, get_case_for_user, knows_identity
 from kooperacja.core import audit
 from kooperacja.core.forms.conflicts import put_refusal, rebound
-from kooperacja.core.http import AuthenticatedHttpRequest
+from kooperacja.core.http import AuthenticatedHttpRequest, serve_private_file
 from kooperacja.core.models import AuditAction
 from kooperacja.core.policies import memberships
 from kooperacja.plans import referrals as engine
 from kooperacja.plans.candidates import eligibility_problems
-from kooperacja.plans.models import MessageAttachment, Referral, ReferralStatus
+from kooperacja.plans.models import Referral, ReferralStatus
 from kooperacja.plans.referral_forms import (
     IDENTITY,
     ActionForm,
@@ -45,16 +44,21 @@ from kooperacja.plans.referral_forms import (
     ReferralForm,
     TargetForm,
     covered_categories,
+    persons_without_identity,
 )
 from kooperacja.plans.referral_policies import (
     RECEIVER,
     ReferralAccess,
     case_referrals,
+    get_attachment_for_user,
     get_referral_for_user,
     inbox,
+    named_ids,
     outbox,
     receiving_institution_ids,
     record_list,
+    referral_person_ids,
+    visible_events,
 )
 
 PAGE_SIZE = 20
@@ -93,44 +97,6 @@ DONE_MESSAGES: dict[str, Any] = {
 # --- What a list may name --------------------------------------------------------------------
 
 
-def _named_ids(user: Any, referrals: list[Referral]) -> set[int]:
-    """The referrals whose person a list may name, in a fixed number of queries. The receiving
-    side: identity is among the shared categories and a consent in force (naming the receiving
-    institution or its sector) still covers it. The sending side: the user sees the case whole."""
-    receiving = receiving_institution_ids(user)
-    received = [
-        r
-        for r in referrals
-        if r.to_institution_id in receiving and r.person_id and IDENTITY in (r.shared_categories or [])
-    ]
-    named: set[int] = set()
-    if received:
-        institutions = {r.to_institution_id: r.to_institution for r in received}
-        consents = (
-            Consent.objects.in_force()
-            .filter(person_id__in={r.person_id for r in received})
-            .filter(
-                Q(institution_id__in=institutions)
-                | Q(institution__isnull=True, sector__in={i.sector for i in institutions.values()})
-            )
-            .only("person_id", "institution_id", "sector", "categories")
-        )
-        covered: set[tuple[int, int | str]] = set()
-        for consent in consents:
-            if consent.covers(ConsentCategory.IDENTITY):
-                covered.add((consent.person_id, consent.institution_id or consent.sector))
-        for r in received:
-            if (r.person_id, r.to_institution_id) in covered or (r.person_id, r.to_institution.sector) in covered:
-                named.add(r.pk)
-    sent = [r for r in referrals if r.to_institution_id not in receiving]
-    if sent:
-        whole = set(
-            Case.objects.filter(full_view_scope(user), pk__in={r.case_id for r in sent}).values_list("pk", flat=True)
-        )
-        named.update(r.pk for r in sent if r.case_id in whole)
-    return named
-
-
 def _subject(referral: Referral, named: bool) -> str:
     """Whom a row is about: the person's name, the household's, or (not named) who handles it."""
     if named and referral.person is not None:
@@ -143,7 +109,7 @@ def _subject(referral: Referral, named: bool) -> str:
 
 
 def _rows(user: Any, referrals: list[Referral]) -> list[dict[str, Any]]:
-    named = _named_ids(user, referrals)
+    named = named_ids(user, referrals)
     unread = engine.unread_counts(user, referrals)
     today = timezone.localdate()
     return [
@@ -227,6 +193,8 @@ def case_referrals_page(request: AuthenticatedHttpRequest, public_id: UUID) -> H
             "case": case,
             "access": access,
             "title": case.title if knows_identity(access) else _("Referrals of the case"),
+            # Where a referral was forwarded from and to: for whom the case's plan is open.
+            "sees_chain": access.sees_all(ConsentCategory.PLAN),
             "rows": _rows(request.user, referrals),
         },
     )
@@ -253,6 +221,10 @@ def _referral_form(
 def _new_page(
     request: AuthenticatedHttpRequest, case: Case, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
+    chosen = context.get("chosen")
+    if chosen is not None:
+        # Without consent for identity nothing can be sent: say so, and where to record it.
+        context["no_consent"] = persons_without_identity(case, chosen["institution"], chosen.get("person"))
     return render(request, "plans/referrals/new.html", {"case": case, **context}, status=status)
 
 
@@ -265,6 +237,17 @@ def referral_new(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResp
     if not access.can_edit:
         raise PermissionDenied
     persons = case.persons()
+    if request.method != "POST":
+        # Both steps name the persons of the case (with birth dates): one read event.
+        audit.record(
+            AuditAction.VIEW,
+            request=request,
+            obj=case,
+            persons=[person.pk for person in persons],
+            institution_id=case.institution_id,
+            municipality_code=case.municipality.code,
+            details={"page": "new referral"},
+        )
     source = request.POST if request.method == "POST" else _target_data(request)
     target = TargetForm(source, case=case, persons=persons)
     if source is None or not target.is_valid():
@@ -304,6 +287,9 @@ def referral_new(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResp
             )
         except ValidationError as refusal:
             put_refusal(form, refusal)
+            duplicate = engine.duplicate_of(refusal)
+            if duplicate is not None:
+                return _new_page(request, case, {"form": form, "chosen": chosen, "open_referral": duplicate}, 400)
         else:
             if referral.status == ReferralStatus.DRAFT:
                 messages.success(request, _("The referral was saved as a draft; send it when it is ready."))
@@ -342,7 +328,7 @@ def _action_forms(referral: Referral, access: ReferralAccess, bound: ActionForm 
         form = (
             bound
             if bound is not None and bound.action == action
-            else ActionForm(action=action, case=referral.case, initial={"version": referral.version})
+            else ActionForm(action=action, referral=referral, initial={"version": referral.version})
         )
         forms.append({"action": action, "label": ACTION_LABELS[action], "form": form})
     return forms
@@ -357,8 +343,9 @@ def _detail(
     message_form: MessageForm | None = None,
     conflict: bool = False,
     status: int = 200,
+    consent_needed: bool = False,
 ) -> HttpResponse:
-    events = list(referral.events.select_related("actor", "institution").order_by("at", "id"))
+    events = visible_events(referral, access)
     thread = list(
         referral.messages.select_related("author", "institution")
         .prefetch_related("attachments")
@@ -376,10 +363,16 @@ def _detail(
         "receiver": access.side == RECEIVER,
         "events": events,
         "thread": thread,
-        "forwarded_as": list(referral.forwarded_as.select_related("to_institution")),
+        "previous": referral.previous if access.sees_chain else None,
+        "forwarded_as": list(referral.forwarded_as.select_related("to_institution")) if access.sees_chain else [],
+        "sees_attachments": access.sees_attachments,
         "actions": actions,
-        "message_form": message_form or (MessageForm() if access.can_act else None),
+        "message_form": message_form or (MessageForm(initial={"submit_key": uuid.uuid4()}) if access.can_act else None),
         "conflict": conflict,
+        # A forward refused for want of consent: where the sender records it.
+        "consent_persons": (
+            ([referral.person] if referral.person is not None else referral.case.persons()) if consent_needed else []
+        ),
         "overdue": referral.status == ReferralStatus.SENT
         and referral.answer_due is not None
         and referral.answer_due < timezone.localdate(),
@@ -406,7 +399,7 @@ def referral_action(request: AuthenticatedHttpRequest, public_id: UUID, action: 
     referral, access = get_referral_for_user(request.user, public_id, request=request, record=False)
     if not access.can_act:
         raise PermissionDenied
-    form = ActionForm(request.POST, action=action, case=referral.case)
+    form = ActionForm(request.POST, action=action, referral=referral)
     if not form.is_valid():
         return _detail(request, referral, access, action_form=form, status=400)
     data = form.cleaned_data
@@ -423,12 +416,15 @@ def referral_action(request: AuthenticatedHttpRequest, public_id: UUID, action: 
         )
     except engine.StaleReferral:
         referral, access = get_referral_for_user(request.user, public_id, request=request, record=False)
-        form = rebound(ActionForm, request.POST, referral.version, action=action, case=referral.case)
+        form = rebound(ActionForm, request.POST, referral.version, action=action, referral=referral)
         return _detail(request, referral, access, action_form=form, conflict=True, status=409)
     except ValidationError as refusal:
         put_refusal(form, refusal)
         referral.refresh_from_db()
-        return _detail(request, referral, access, action_form=form, status=400)
+        consent_needed = any(
+            error.code == "no_consent" for error in getattr(refusal, "error_dict", {}).get("to_institution", [])
+        )
+        return _detail(request, referral, access, action_form=form, status=400, consent_needed=consent_needed)
     messages.success(request, str(DONE_MESSAGES[action]))
     return redirect("plans:referral", public_id=result.public_id)
 
@@ -445,7 +441,11 @@ def referral_message(request: AuthenticatedHttpRequest, public_id: UUID) -> Http
         upload = form.cleaned_data["attachment"]
         try:
             engine.post_message(
-                request.user, referral, text=form.cleaned_data["text"], files=[upload] if upload else []
+                request.user,
+                referral,
+                text=form.cleaned_data["text"],
+                files=[upload] if upload else [],
+                submit_key=form.cleaned_data["submit_key"],
             )
         except ValidationError as refusal:
             # The service names the files "files"; the form has one, "attachment".
@@ -461,31 +461,19 @@ def referral_message(request: AuthenticatedHttpRequest, public_id: UUID) -> Http
 @require_safe
 @login_required
 def referral_attachment(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponseBase:
-    """An attachment of the thread, as a download, only to someone on either side of its
-    referral (through `get_referral_for_user`, which records the read)."""
-    try:
-        attachment = MessageAttachment.objects.select_related("message__referral").get(public_id=public_id)
-    except (MessageAttachment.DoesNotExist, ValueError, ValidationError):
-        raise Http404 from None
-    referral, access = get_referral_for_user(request.user, attachment.message.referral.public_id, record=False)
+    """An attachment of the thread, as a download: to the sending side, and to the receiving
+    side while documents are shared and consented (`get_attachment_for_user`, else 404)."""
+    attachment, referral, access = get_attachment_for_user(request.user, public_id)
     audit.record(
         AuditAction.VIEW,
         request=request,
         obj=attachment,
-        persons=[referral.person_id] if referral.person_id else [p.pk for p in referral.case.persons()],
+        persons=referral_person_ids(referral),
         institution_id=access.institution.pk,
         municipality_code=referral.municipality.code,
         details={"referral": str(referral.public_id)},
     )
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return serve_private_file(attachment.file, filename=attachment.original_name, content_type=attachment.content_type)
 
 
 urls: list[URLPattern] = [
