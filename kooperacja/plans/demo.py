@@ -117,6 +117,7 @@ class CaseStory:
     referrals: tuple[Story, ...] = field(default_factory=tuple)
 
 
+NOT_DELIVERED_REASON = "Grupa nie powstała: zgłosiły się tylko dwie rodziny."
 SCHOOL_HELP = "Pedagog i psycholog szkolny – konsultacje dla uczniów i rodziców"
 AFTER_SCHOOL = "Świetlica szkolna i zajęcia pozalekcyjne"
 COUNSELLING = "Poradnia specjalistyczna: psycholog, prawnik, terapeuta rodzinny"
@@ -250,8 +251,16 @@ MIRZEC_STORIES: dict[int, CaseStory] = {
         ),
     ),
     3: CaseStory(
-        PlanStory(PlanStatus.AGREED, 12, (ATTENDANCE,)),
-        (Story(SCHOOL, "Prosimy o opinię wychowawcy o funkcjonowaniu syna w klasie.", 7, service=SCHOOL_HELP),),
+        PlanStory(PlanStatus.AGREED, 12, (ATTENDANCE,), services=((SCHOOL_HELP, "agree"),)),
+        (
+            Story(
+                SCHOOL,
+                "Prosimy o opinię wychowawcy o funkcjonowaniu syna w klasie.",
+                7,
+                service=SCHOOL_HELP,
+                from_item=True,
+            ),
+        ),
     ),
     4: CaseStory(
         PlanStory(PlanStatus.DRAFT, 3, (WORK,)),
@@ -277,7 +286,12 @@ MIRZEC_STORIES: dict[int, CaseStory] = {
         ),
     ),
     6: CaseStory(
-        PlanStory(PlanStatus.IN_PROGRESS, 130, (THERAPY,)),
+        PlanStory(
+            PlanStatus.IN_PROGRESS,
+            130,
+            (THERAPY,),
+            actions=(("", "Grupa wsparcia dla rodziców w ośrodku", "agree not_deliver"),),
+        ),
         (
             Story(
                 PCPR,
@@ -415,6 +429,9 @@ def _plan(case: Case, story: PlanStory, actor: Any, known: dict[str, Institution
         )
         if partner_item is not None:
             services.link_basket_item(actor, partner_item, goal=goal, version=partner_item.version)
+            # The partner agreed to it with the family; it works on it once the plan runs.
+            walk = {PlanStatus.AGREED: "agree", PlanStatus.IN_PROGRESS: "agree start"}.get(story.status, "")
+            _walk_item(actor, partner_item, walk, start)
         for days, value, status in goal_story.progress:
             if start + dt.timedelta(days=days) <= today:
                 services.record_progress(
@@ -450,9 +467,16 @@ def _plan(case: Case, story: PlanStory, actor: Any, known: dict[str, Institution
 
 
 def _walk_item(actor: Any, item: BasketItem, path: str, start: dt.date) -> None:
+    """The item's steps a week apart from the plan's start (none later than today)."""
+    today = timezone.localdate()
     for number, step in enumerate(path.split()):
         services.move_basket_item(
-            actor, item, step, version=item.version, on=start + dt.timedelta(days=7 * (number + 1))
+            actor,
+            item,
+            step,
+            version=item.version,
+            on=min(start + dt.timedelta(days=7 * (number + 1)), today),
+            reason=NOT_DELIVERED_REASON if step == "not_deliver" else "",
         )
 
 
