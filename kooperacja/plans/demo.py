@@ -117,6 +117,8 @@ class CaseStory:
     referrals: tuple[Story, ...] = field(default_factory=tuple)
 
 
+# How far a partner's item for a goal has gone, by the status of its plan.
+PARTNER_ITEM_STEPS: dict[str, str] = {PlanStatus.AGREED: "agree", PlanStatus.IN_PROGRESS: "agree start"}
 NOT_DELIVERED_REASON = "Grupa nie powstała: zgłosiły się tylko dwie rodziny."
 SCHOOL_HELP = "Pedagog i psycholog szkolny – konsultacje dla uczniów i rodziców"
 AFTER_SCHOOL = "Świetlica szkolna i zajęcia pozalekcyjne"
@@ -430,8 +432,7 @@ def _plan(case: Case, story: PlanStory, actor: Any, known: dict[str, Institution
         if partner_item is not None:
             services.link_basket_item(actor, partner_item, goal=goal, version=partner_item.version)
             # The partner agreed to it with the family; it works on it once the plan runs.
-            walk = {PlanStatus.AGREED: "agree", PlanStatus.IN_PROGRESS: "agree start"}.get(story.status, "")
-            _walk_item(actor, partner_item, walk, start)
+            _walk_item(actor, partner_item, PARTNER_ITEM_STEPS.get(story.status, ""), start)
         for days, value, status in goal_story.progress:
             if start + dt.timedelta(days=days) <= today:
                 services.record_progress(
