@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -118,16 +119,31 @@ def record_timeline(
     )
 
 
-def _audit(actor: Any, case: Case, action: str = AuditAction.UPDATE, **details: Any) -> None:
+def audit_case(
+    action: str,
+    case: Case,
+    *,
+    obj: Any = None,
+    actor: Any = None,
+    request: HttpRequest | None = None,
+    **details: Any,
+) -> None:
+    """One audit event about `obj` (the case itself by default) naming every person of the
+    case, with the case's institution and gmina: what case records of any app write."""
     audit.record(
         action,
+        request=request,
         actor=actor,
-        obj=case,
+        obj=obj if obj is not None else case,
         persons=case_person_ids(case),
         institution_id=case.institution_id,
         municipality_code=case.municipality.code,
         details={key: str(value) for key, value in details.items()},
     )
+
+
+def _audit(actor: Any, case: Case, action: str = AuditAction.UPDATE, **details: Any) -> None:
+    audit_case(action, case, actor=actor, **details)
 
 
 def _lock(case: Case) -> None:

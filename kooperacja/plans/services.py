@@ -21,9 +21,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from kooperacja.cases.models import Case, CaseStatus, ConsentCategory, Participation, ParticipationKind, TimelineKind
-from kooperacja.cases.policies import case_person_ids
-from kooperacja.cases.services import record_timeline
-from kooperacja.core import audit, versioning
+from kooperacja.cases.services import audit_case, record_timeline
+from kooperacja.core import versioning
 from kooperacja.core.models import AuditAction
 from kooperacja.directory.models import Service, ServiceStatus
 from kooperacja.institutions.models import Institution, Membership
@@ -131,15 +130,7 @@ def _step(steps: dict[str, Step], action: str, status: str, labels: Any) -> str:
 
 
 def _audit(actor: Any, case: Case, obj: Any, action: str = AuditAction.UPDATE, **details: Any) -> None:
-    audit.record(
-        action,
-        actor=actor,
-        obj=obj,
-        persons=case_person_ids(case),
-        institution_id=case.institution_id,
-        municipality_code=case.municipality.code,
-        details={key: str(value) for key, value in details.items()},
-    )
+    audit_case(action, case, obj=obj, actor=actor, **details)
 
 
 def _timeline(plan: CooperationPlan, title: str, actor: Any, source: Any = None) -> None:

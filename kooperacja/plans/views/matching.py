@@ -24,8 +24,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from kooperacja.cases.models import Case, Person
-from kooperacja.cases.policies import CaseAccess, case_person_ids, get_case_for_user
-from kooperacja.core import audit
+from kooperacja.cases.policies import CaseAccess, get_case_for_user
+from kooperacja.cases.services import audit_case
 from kooperacja.core.forms.conflicts import put_refusal
 from kooperacja.core.http import AuthenticatedHttpRequest
 from kooperacja.core.models import AuditAction
@@ -69,16 +69,8 @@ def _whole_case(request: AuthenticatedHttpRequest, public_id: UUID) -> tuple[Cas
     return case, access
 
 
-def _audit_read(request: AuthenticatedHttpRequest, case: Case, view: str, **details: Any) -> None:
-    audit.record(
-        AuditAction.VIEW,
-        request=request,
-        obj=case,
-        persons=case_person_ids(case),
-        institution_id=case.institution_id,
-        municipality_code=case.municipality.code,
-        details={"view": view, **details},
-    )
+def _audit_read(request: AuthenticatedHttpRequest, case: Case, view: str, **details: str) -> None:
+    audit_case(AuditAction.VIEW, case, request=request, view=view, **details)
 
 
 def _open_plan(case: Case) -> CooperationPlan | None:

@@ -25,8 +25,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from kooperacja.cases.models import DIAGNOSIS_PREFIX, Case
-from kooperacja.cases.policies import CaseAccess, case_person_ids, knows_identity
-from kooperacja.core import audit
+from kooperacja.cases.policies import CaseAccess, knows_identity
+from kooperacja.cases.services import audit_case
 from kooperacja.core.forms.conflicts import differences, put_refusal, rebound
 from kooperacja.core.http import AuthenticatedHttpRequest
 from kooperacja.core.models import AuditAction
@@ -59,14 +59,7 @@ def case_title(case: Case, access: CaseAccess) -> str:
 
 def audit_read(request: AuthenticatedHttpRequest, case: Case, obj: Any, action: str = AuditAction.VIEW) -> None:
     """A plan concerns every person of its case: one event naming them all."""
-    audit.record(
-        action,
-        request=request,
-        obj=obj,
-        persons=case_person_ids(case),
-        institution_id=case.institution_id,
-        municipality_code=case.municipality.code,
-    )
+    audit_case(action, case, obj=obj, request=request)
 
 
 # --- A case's plans ---------------------------------------------------------------------------
