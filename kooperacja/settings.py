@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "kooperacja.cases",
     "kooperacja.assessment",
     "kooperacja.plans",
+    "kooperacja.teams",
     "kooperacja.api",
     # Last, so that our templates and Polish messages win over the admin's where both exist.
     "django.contrib.admin",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("cases/", include("kooperacja.cases.urls")),
     path("assessment/", include("kooperacja.assessment.urls")),
     path("plans/", include("kooperacja.plans.urls")),
+    path("teams/", include("kooperacja.teams.urls")),
     path("api-access/", include("kooperacja.api.urls")),
     path("api/v1/", api.urls),
     path("healthz", healthz, name="healthz"),

@@ -288,6 +288,14 @@ from tests import (  # noqa: E402 - the modules import answers() and the row cla
     access_plans_matching,
     access_plans_plans,
     access_plans_referrals,
+    access_teams_agreements,
+    access_teams_calendar,
+    access_teams_conferences,
+    access_teams_meetings,
+    access_teams_surveys,
+    access_teams_tasks,
+    access_teams_teams,
+    access_teams_workload,
 )
 
 for _module in (
@@ -305,6 +313,14 @@ for _module in (
     access_plans_matching,
     access_plans_referrals,
     access_plans_api,
+    access_teams_teams,
+    access_teams_agreements,
+    access_teams_meetings,
+    access_teams_conferences,
+    access_teams_calendar,
+    access_teams_tasks,
+    access_teams_workload,
+    access_teams_surveys,
 ):
     URL_ROWS.update(_rows(*_module.URL_ROWS))
     API_ROWS.extend(_module.API_ROWS)

@@ -35,9 +35,17 @@ def absolute_url(path: str) -> str:
     return settings.SITE_URL + path
 
 
-def send_templated_email(to: list[str], template: str, context: dict[str, Any], *, language: str = "pl") -> str:
+def send_templated_email(
+    to: list[str],
+    template: str,
+    context: dict[str, Any],
+    *,
+    language: str = "pl",
+    attachments: list[tuple[str, str, str]] | None = None,
+) -> str:
     """Queue one e-mail (HTML and text) to `to`, rendered from `email/<template>*` in `language`;
-    return the task id.
+    return the task id. `attachments` are (file name, text content, MIME type), such as an
+    invitation's `.ics`.
 
     The context travels to the worker as JSON: ids and strings, never model instances (the
     worker would get a stale copy, and the queue would hold personal data it need not).
@@ -48,7 +56,10 @@ def send_templated_email(to: list[str], template: str, context: dict[str, Any], 
         raise ValueError(f"unknown language {language!r}; use one of settings.LANGUAGES")
     plain_context = _json_context(template, context)
     # Sealed: the queue and the task page must not show addresses or the links in the context.
-    sealed = seal({"to": recipients, "template": template, "context": plain_context, "language": language})
+    files = [list(attachment) for attachment in attachments or []]
+    sealed = seal(
+        {"to": recipients, "template": template, "context": plain_context, "language": language, "attachments": files}
+    )
     return enqueue("kooperacja.core.email.deliver_templated_email", sealed, task_name=f"e-mail {template}")
 
 
@@ -59,11 +70,24 @@ def deliver_templated_email(sealed: str) -> str:
     between handing the message to the mail server and being acknowledged.
     """
     message = unseal(sealed)
-    render_and_send(message["to"], message["template"], message["context"], language=message["language"])
+    render_and_send(
+        message["to"],
+        message["template"],
+        message["context"],
+        language=message["language"],
+        attachments=[tuple(attachment) for attachment in message.get("attachments", [])],
+    )
     return f"sent to {len(message['to'])} recipient(s)"
 
 
-def render_and_send(to: list[str], template: str, context: dict[str, Any], *, language: str) -> None:
+def render_and_send(
+    to: list[str],
+    template: str,
+    context: dict[str, Any],
+    *,
+    language: str,
+    attachments: list[tuple[str, str, str]] | None = None,
+) -> None:
     """Render `email/<template>*` in `language` and send it now (call from tasks only)."""
     full_context = {**context, "site_url": settings.SITE_URL, "language": language}
     with translation.override(language):
@@ -74,6 +98,8 @@ def render_and_send(to: list[str], template: str, context: dict[str, Any], *, la
     subject_line = " ".join(subject.split())
     message = EmailMultiAlternatives(subject_line, text, settings.DEFAULT_FROM_EMAIL, to)
     message.attach_alternative(html, "text/html")
+    for filename, content, mimetype in attachments or []:
+        message.attach(filename, content, mimetype)
     message.send()
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -119,6 +120,46 @@ def _admin_section() -> Section:
     )
 
 
+def _date(day: Any) -> str:
+    return day.strftime("%d.%m.%Y")
+
+
+def _task_label(task: Any, today: Any) -> str:
+    if task.due_on is None:
+        return _("%(task)s — no due date") % {"task": task.title}
+    if task.due_on < today:
+        return _("%(task)s — overdue since %(date)s") % {"task": task.title, "date": _date(task.due_on)}
+    return _("%(task)s — due on %(date)s") % {"task": task.title, "date": _date(task.due_on)}
+
+
+def _tasks_section(user: Any) -> Section:
+    """My open tasks of cooperation teams, overdue first, and the way to all of them."""
+    # core stands below teams (DESIGN.md §3): the teams app is asked only when the page is built.
+    from kooperacja.teams.tasks import open_tasks_of
+
+    today = timezone.localdate()
+    links = [Link("teams:task", _task_label(task, today), (task.public_id,)) for task in open_tasks_of(user)]
+    return Section(TASKS.key, TASKS.title, TASKS.empty, [*links, Link("teams:my_tasks", _("All my tasks"))])
+
+
+def _teams_section(user: Any) -> Section:
+    """My teams, each with its next planned meeting, and the calendar."""
+    from kooperacja.teams.feeds import teams_with_next_meeting
+
+    links = []
+    for team in teams_with_next_meeting(user):
+        next_meeting_at = getattr(team, "next_meeting_at", None)
+        if next_meeting_at is None:
+            label = _("%(team)s — no meeting planned") % {"team": team.name}
+        else:
+            when = timezone.localtime(next_meeting_at).strftime("%d.%m.%Y %H:%M")
+            label = _("%(team)s — next meeting %(when)s") % {"team": team.name, "when": when}
+        links.append(Link("teams:detail", label, (team.public_id,)))
+    if links:
+        links.append(Link("teams:calendar", _("Calendar of meetings")))
+    return Section(TEAMS.key, TEAMS.title, TEAMS.empty, links)
+
+
 def sections_for(user: Any) -> list[Section]:
     """The home page sections for the user's roles, most pressing first, without repeats."""
     chosen: list[Section] = []
@@ -139,4 +180,9 @@ def sections_for(user: Any) -> list[Section]:
     unique: dict[str, Section] = {}
     for section in chosen:
         unique.setdefault(section.key, section)
+    if TASKS.key in unique:
+        unique[TASKS.key] = _tasks_section(user)
+    teams = _teams_section(user)
+    if teams.links or TEAMS.key in unique:
+        unique[TEAMS.key] = teams
     return list(unique.values())

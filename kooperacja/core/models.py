@@ -6,7 +6,10 @@ import uuid
 from typing import Any, cast
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import connections, models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -160,3 +163,35 @@ class AuditEvent(models.Model):
             return str(apps.get_model(self.object_type)._meta.verbose_name)
         except (LookupError, ValueError):
             return self.object_type
+
+
+class EvidenceLink(models.Model):
+    """Evidence that something was done: a link from a subject (an obligation of an agreement)
+    to the object that shows it (a meeting, a document, a training). Any app may be on either
+    side; the kinds that may serve as evidence are registered in `core/evidence.py`."""
+
+    subject_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    subject_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("subject_type", "subject_id")
+    evidence_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    evidence_id = models.PositiveBigIntegerField()
+    evidence = GenericForeignKey("evidence_type", "evidence_id")
+    note = models.CharField(_("what it shows"), max_length=300, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    added_at = models.DateTimeField(_("added"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering = ["added_at", "id"]
+        indexes = [models.Index(fields=["subject_type", "subject_id"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subject_type", "subject_id", "evidence_type", "evidence_id"], name="core_evidence_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.note or f"{self.evidence_type_id}:{self.evidence_id}"

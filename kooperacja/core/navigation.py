@@ -53,6 +53,13 @@ def _anyone(user: Any) -> bool:
     return True
 
 
+def _uses_teams(user: Any) -> bool:
+    # core stands below teams (DESIGN.md §3): the teams app is asked only when the menu is built.
+    from kooperacja.teams.policies import uses_teams
+
+    return uses_teams(user)
+
+
 # In menu order. A user sees an entry when its predicate holds and its URL name resolves.
 _SECTIONS: list[tuple[str, str | Promise, Callable[[Any], bool]]] = [
     ("core:home", _("My work"), _signed_in),
@@ -60,6 +67,7 @@ _SECTIONS: list[tuple[str, str | Promise, Callable[[Any], bool]]] = [
     ("cases:list", _("Cases"), _works_on_cases),
     ("plans:inbox", _("Referrals"), _receives_referrals),
     ("plans:outbox", _("Referrals"), _only_sends_referrals),
+    ("teams:list", _("Cooperation teams"), _uses_teams),
     ("directory:search", _("Service directory"), _anyone),
     ("directory:manage", _("Our services"), _keeps_services),
     ("directory:gaps", _("Resource map"), _signed_in),

@@ -46,10 +46,12 @@ def retelling_history() -> Iterator[None]:
         _RETELLING.reset(token)
 
 
-def notify(recipient: User, *, kind: str, title: str, url: str) -> Notification:
+def notify(recipient: User, *, kind: str, title: str, url: str, email: bool = True) -> Notification:
     """Put a notification in the recipient's inbox and, when they want each one e-mailed,
     queue that e-mail. The title must not name a person (see the module docstring); the url
-    is a path of the platform ("/cases/…/"), or "" for none.
+    is a path of the platform ("/cases/…/"), or "" for none. `email=False` when the caller
+    sends the person an e-mail of its own about the same thing (an invitation with its
+    calendar file), so they do not get two.
     """
     title = " ".join(str(title).split())
     if not title:
@@ -61,7 +63,7 @@ def notify(recipient: User, *, kind: str, title: str, url: str) -> Notification:
     if url and (not url.startswith("/") or url.startswith("//")):
         raise ValueError(f"a notification links to a path of the platform, not {url!r}")
     notification = Notification.objects.create(recipient=recipient, kind=kind, title=title, url=url)
-    if _wants_immediate_email(recipient) and not _RETELLING.get():
+    if email and _wants_immediate_email(recipient) and not _RETELLING.get():
         enqueue(
             "kooperacja.core.notifications.email_notification",
             notification.pk,

@@ -122,7 +122,22 @@ def test_it_queues_the_mail_as_a_task_whose_input_is_plain_data():
         "template": "notification",
         "context": notification_context(),
         "language": "pl",
+        "attachments": [],
     }
+
+
+@pytest.mark.django_db
+def test_it_attaches_files_given_as_text():
+    invitation = "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"
+    send_templated_email(
+        ["a@example.org"],
+        "notification",
+        notification_context(),
+        attachments=[("zaproszenie.ics", invitation, "text/calendar")],
+    )
+
+    (message,) = mail.outbox
+    assert message.attachments == [("zaproszenie.ics", invitation, "text/calendar")]
 
 
 @override_settings(SITE_URL=SITE)

@@ -124,6 +124,16 @@ def test_it_puts_retold_history_in_the_inbox_without_email():
 
 
 @pytest.mark.django_db
+def test_it_leaves_out_the_email_when_the_caller_sends_its_own():
+    user = make_user("n.invited")
+
+    notify(user, kind="meeting", title=TITLE, url="", email=False)
+
+    assert Notification.objects.filter(recipient=user).count() == 1
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
 def test_it_emails_a_notification_only_once_and_not_after_it_was_read():
     user = make_user("n.once")
     notification = notify(user, kind="referral", title=TITLE, url="")

@@ -1,0 +1,353 @@
+"""Every change to a team's agreements (porozumienia), their parties and obligations, and the
+evidence that an obligation was met (the generic evidence link of `core.evidence`).
+
+As in `services.py`: the caller has checked that the actor runs the team (`TeamAccess.runs`);
+a refusal is a `ValidationError` with a Polish message and saves nothing; stale versions raise
+`StaleAgreement` / `StaleObligation`; every change writes one audit event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from kooperacja.cases.consent import check_upload
+from kooperacja.core import audit, evidence, versioning
+from kooperacja.core.models import AuditAction, EvidenceLink
+from kooperacja.institutions.models import Institution
+from kooperacja.teams.models import (
+    Agreement,
+    AgreementParty,
+    Meeting,
+    MeetingStatus,
+    Obligation,
+    ObligationStatus,
+    PartyKind,
+    Team,
+    TeamDocument,
+)
+from kooperacja.territory.models import County, Municipality, Voivodeship
+
+
+class StaleAgreement(versioning.StaleVersion):
+    default_message = gettext_lazy("Someone else saved this agreement while you were editing it.")
+
+
+class StaleObligation(versioning.StaleVersion):
+    default_message = gettext_lazy("Someone else changed this obligation while you were editing it.")
+
+
+def _audit(action: str, actor: Any, team: Team, obj: Any, **details: Any) -> None:
+    audit.record(
+        action,
+        actor=actor,
+        obj=obj,
+        municipality_code=team.municipality.code,
+        details={"team": str(team.public_id), **{key: str(value) for key, value in details.items()}},
+    )
+
+
+# --- Agreements ------------------------------------------------------------------------------
+
+
+def _clean_text(title: str, signed_on: dt.date | None) -> tuple[str, dt.date]:
+    title = title.strip()
+    if not title:
+        raise ValidationError({"title": [_("Give the agreement a title.")]})
+    if signed_on is None:
+        raise ValidationError({"signed_on": [_("Give the date the agreement was signed.")]})
+    if signed_on > timezone.localdate():
+        raise ValidationError({"signed_on": [_("The signing date cannot be in the future.")]})
+    return title, signed_on
+
+
+def _checked_scan(scan: UploadedFile | None) -> Any:
+    if scan is None:
+        return None
+    try:
+        return check_upload(scan)
+    except ValidationError as refusal:
+        raise ValidationError({"scan": refusal.messages}) from None
+
+
+def _store_scan(agreement: Agreement, checked: Any) -> str | None:
+    """Put a checked scan on the agreement (unsaved); the name of the file it replaces."""
+    if checked is None:
+        return None
+    replaced = agreement.scan.name or None
+    agreement.scan.save(checked.original_name, checked.file, save=False)
+    agreement.scan_name = checked.original_name
+    agreement.scan_type = checked.content_type
+    return replaced
+
+
+def create_agreement(
+    actor: Any,
+    team: Team,
+    *,
+    title: str,
+    subject: str = "",
+    signed_on: dt.date | None,
+    place: str = "",
+    scan: UploadedFile | None = None,
+) -> Agreement:
+    """Record a signed agreement of the team, with its scan when there is one (PDF or image)."""
+    title, signed = _clean_text(title, signed_on)
+    checked = _checked_scan(scan)
+    agreement = Agreement(
+        team=team,
+        title=title[:300],
+        subject=subject.strip(),
+        signed_on=signed,
+        place=place.strip()[:200],
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    _store_scan(agreement, checked)
+    try:
+        with transaction.atomic():
+            agreement.save()
+            _audit(AuditAction.CREATE, actor, team, agreement)
+    except BaseException:
+        if agreement.scan.name:
+            agreement.scan.storage.delete(str(agreement.scan.name))
+        raise
+    return agreement
+
+
+def update_agreement(
+    actor: Any,
+    agreement: Agreement,
+    version: int | None,
+    *,
+    title: str,
+    subject: str,
+    signed_on: dt.date | None,
+    place: str,
+    scan: UploadedFile | None = None,
+) -> Agreement:
+    """Change the agreement's details; a new scan replaces the old one."""
+    title, signed = _clean_text(title, signed_on)
+    checked = _checked_scan(scan)
+    with transaction.atomic():
+        saved = Agreement.objects.select_for_update().select_related("team__municipality").get(pk=agreement.pk)
+        versioning.check_version(saved, version, StaleAgreement)
+        saved.title, saved.subject, saved.signed_on, saved.place = (
+            title[:300],
+            subject.strip(),
+            signed,
+            place.strip()[:200],
+        )
+        replaced = _store_scan(saved, checked)
+        fields = ["title", "subject", "signed_on", "place"]
+        if checked is not None:
+            fields += ["scan", "scan_name", "scan_type"]
+        try:
+            saved.save(update_fields=[*fields, *versioning.bump(saved)])
+            _audit(AuditAction.UPDATE, actor, saved.team, saved, new_scan=checked is not None)
+        except BaseException:
+            if checked is not None:
+                saved.scan.storage.delete(str(saved.scan.name))
+            raise
+    if replaced:
+        transaction.on_commit(lambda: saved.scan.storage.delete(replaced))
+    return saved
+
+
+# --- Parties ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PartyChoice:
+    """What a party form chose: its kind and the one unit or institution of that kind."""
+
+    kind: str
+    voivodeship: Voivodeship | None = None
+    county: County | None = None
+    municipality: Municipality | None = None
+    institution: Institution | None = None
+    represented_by: str = ""
+
+    def thing(self) -> Any:
+        return {
+            PartyKind.VOIVODESHIP: self.voivodeship,
+            PartyKind.COUNTY: self.county,
+            PartyKind.MUNICIPALITY: self.municipality,
+            PartyKind.INSTITUTION: self.institution,
+        }.get(self.kind)  # type: ignore[call-overload]
+
+
+def _voivodeship_id_of(choice: PartyChoice) -> int | None:
+    if choice.voivodeship is not None:
+        return choice.voivodeship.pk
+    if choice.county is not None:
+        return choice.county.voivodeship_id
+    if choice.municipality is not None:
+        return choice.municipality.county.voivodeship_id
+    if choice.institution is not None:
+        return choice.institution.voivodeship_id
+    return None
+
+
+FIELD_OF_KIND = {
+    PartyKind.VOIVODESHIP: "voivodeship",
+    PartyKind.COUNTY: "county",
+    PartyKind.MUNICIPALITY: "municipality",
+    PartyKind.INSTITUTION: "institution",
+}
+
+
+def add_party(actor: Any, agreement: Agreement, choice: PartyChoice) -> AgreementParty:
+    """Add a party to the agreement: a voivodeship, a powiat, a gmina or an institution. Refused:
+    a party outside the team's voivodeship (the territory of the agreement), and the same party
+    twice."""
+    if choice.kind not in PartyKind.values:
+        raise ValidationError({"kind": [_("Choose what kind of party this is.")]})
+    field = FIELD_OF_KIND[PartyKind(choice.kind)]
+    thing = choice.thing()
+    if thing is None:
+        raise ValidationError({field: [_("Choose the party.")]})
+    team = agreement.team
+    voivodeship = team.county.voivodeship
+    if _voivodeship_id_of(choice) != voivodeship.pk:
+        raise ValidationError(
+            {
+                field: [
+                    _(
+                        "%(party)s is outside the territory of this team: an agreement of a team of "
+                        "województwo %(voivodeship)s can only have parties from that voivodeship."
+                    )
+                    % {"party": thing, "voivodeship": voivodeship.name}
+                ]
+            }
+        )
+    if agreement.parties.filter(kind=choice.kind, **{field: thing}).exists():
+        raise ValidationError({field: [_("%(party)s is already a party of this agreement.") % {"party": thing}]})
+    with transaction.atomic():
+        party = AgreementParty.objects.create(
+            agreement=agreement, kind=choice.kind, represented_by=choice.represented_by.strip()[:300], **{field: thing}
+        )
+        _audit(AuditAction.CREATE, actor, team, agreement, party=thing)
+    return party
+
+
+# --- Obligations -----------------------------------------------------------------------------
+
+
+def add_obligation(
+    actor: Any, agreement: Agreement, *, party: AgreementParty, text: str, due_on: dt.date | None = None
+) -> Obligation:
+    """Add a duty a party of the agreement took on, numbered after the agreement's last one."""
+    if party.agreement_id != agreement.pk:
+        raise ValidationError({"party": [_("Choose a party of this agreement.")]})
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": [_("Write what the party undertook to do.")]})
+    with transaction.atomic():
+        Agreement.objects.select_for_update().filter(pk=agreement.pk).first()
+        last = agreement.obligations.aggregate(last=Max("number"))["last"] or 0
+        obligation = Obligation.objects.create(
+            agreement=agreement,
+            party=party,
+            number=last + 1,
+            text=text,
+            due_on=due_on,
+            updated_by=actor if getattr(actor, "pk", None) else None,
+        )
+        _audit(AuditAction.CREATE, actor, agreement.team, obligation, agreement=agreement.public_id)
+    return obligation
+
+
+def set_obligation_status(
+    actor: Any, obligation: Obligation, status: str, note: str, version: int | None
+) -> Obligation:
+    """Record how an obligation stands; "not fulfilled" needs a note saying why."""
+    if status not in ObligationStatus.values:
+        raise ValidationError({"status": [_("Choose the status.")]})
+    note = note.strip()
+    if status == ObligationStatus.NOT_FULFILLED and not note:
+        raise ValidationError({"note": [_("Say why the obligation was not fulfilled.")]})
+    with transaction.atomic():
+        saved = (
+            Obligation.objects.select_for_update().select_related("agreement__team__municipality").get(pk=obligation.pk)
+        )
+        versioning.check_version(saved, version, StaleObligation)
+        before = saved.status
+        saved.status, saved.status_note = status, note
+        saved.updated_by = actor if getattr(actor, "pk", None) else None
+        saved.save(update_fields=["status", "status_note", "updated_by", *versioning.bump(saved)])
+        _audit(AuditAction.UPDATE, actor, saved.agreement.team, saved, before=before, status=status)
+    return saved
+
+
+# --- Evidence --------------------------------------------------------------------------------
+
+
+def evidence_candidates(team: Team) -> list[tuple[str, str]]:
+    """What of the team may be linked as evidence: its held meetings and its documents, as
+    (key, label) for a form's choices; `find_evidence` reads the key back."""
+    meetings = Meeting.objects.filter(team=team, status=MeetingStatus.HELD).order_by("-starts_at")
+    documents = TeamDocument.objects.filter(team=team).order_by("-uploaded_at")
+    return [
+        (f"meeting:{meeting.public_id}", _("Meeting: %(title)s") % {"title": _title(meeting)}) for meeting in meetings
+    ] + [
+        (f"document:{document.public_id}", _("Document: %(title)s") % {"title": document.title})
+        for document in documents
+    ]
+
+
+def _title(obj: Any) -> str:
+    kind = evidence.kind_of(obj)
+    return kind.title(obj) if kind else str(obj)
+
+
+def find_evidence(team: Team, key: str) -> Meeting | TeamDocument | None:
+    """The held meeting or document of the team a candidate key names, or None."""
+    kind, _sep, public_id = key.partition(":")
+    model: Any = {"meeting": Meeting, "document": TeamDocument}.get(kind)
+    if model is None:
+        return None
+    try:
+        found = model.objects.get(team=team, public_id=public_id)
+    except (model.DoesNotExist, ValueError, ValidationError):
+        return None
+    if isinstance(found, Meeting) and found.status != MeetingStatus.HELD:
+        return None
+    return found
+
+
+def _evidence_refusal() -> ValidationError:
+    return ValidationError({"evidence": [_("Choose a held meeting or a document of this team as the evidence.")]})
+
+
+def add_evidence(actor: Any, obligation: Obligation, evidence_obj: Any, note: str = "") -> EvidenceLink:
+    """Link what shows the obligation was met: a held meeting or a document of the same team
+    (later also trainings, once they are registered as evidence kinds with a team)."""
+    team = obligation.agreement.team
+    if evidence_obj is None or getattr(evidence_obj, "team_id", None) != team.pk:
+        raise _evidence_refusal()
+    if isinstance(evidence_obj, Meeting) and evidence_obj.status != MeetingStatus.HELD:
+        raise _evidence_refusal()
+    try:
+        with transaction.atomic():
+            found = evidence.link(obligation, evidence_obj, note=note, actor=actor)
+            _audit(AuditAction.UPDATE, actor, team, obligation, evidence=_title(evidence_obj))
+    except evidence.NotEvidence:
+        raise _evidence_refusal() from None
+    return found
+
+
+def remove_evidence(actor: Any, obligation: Obligation, link_id: int) -> None:
+    """Remove one evidence link of the obligation (the meeting or document itself stays)."""
+    with transaction.atomic():
+        if not evidence.unlink(obligation, link_id):
+            raise ValidationError(_("This evidence is no longer linked to the obligation."))
+        _audit(AuditAction.UPDATE, actor, obligation.agreement.team, obligation, evidence_removed=link_id)

@@ -1,0 +1,1 @@
+"""Forms of the teams app, one module per area."""

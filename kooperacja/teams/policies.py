@@ -1,0 +1,188 @@
+"""Who sees and runs a cooperation team (DESIGN.md §1).
+
+- A team is seen by the people named in it (current representatives), by the staff of its
+  current member institutions (any role but the regional analyst's: analysts see aggregates
+  only), by animators (membership role) of its powiat, and by platform administrators.
+- It is run — settings, members, agreements, obligations, meetings, decisions, tasks,
+  surveys — by its leader and animator (team roles), by animators of its powiat and by
+  administrators.
+- Workload and recognition are seen by those who run it and by managers of member institutions.
+- Only named current members answer the partner survey and attend meetings as members.
+
+Everything outside the user's teams is "not found" (404); an action the user may not take on
+a team they see is "forbidden" (403). Cases discussed at a case conference are shown only
+through the cases app's own access rules (`cases.policies.case_access`), never through these.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from kooperacja.core.policies import institution_ids_with_role, is_platform_admin, memberships
+from kooperacja.core.roles import Role
+from kooperacja.teams.models import (
+    RUNNING_ROLES,
+    Agreement,
+    Meeting,
+    Obligation,
+    Survey,
+    Task,
+    Team,
+    TeamDocument,
+    TeamMember,
+)
+
+# Membership roles whose staff see the teams their institution belongs to.
+STAFF_ROLES = frozenset({Role.SOCIAL_WORKER, Role.FAMILY_ASSISTANT, Role.MANAGER, Role.PARTNER_STAFF, Role.ANIMATOR})
+
+
+def uses_teams(user: Any) -> bool:
+    """Whether the user has any role that may see teams at all (for lists and menus)."""
+    return is_platform_admin(user) or any(m.role in STAFF_ROLES for m in memberships(user))
+
+
+def _animated_county_ids(user: Any) -> set[int]:
+    return {m.institution.county_id for m in memberships(user) if m.role == Role.ANIMATOR and m.institution.county_id}
+
+
+def _scope(user: Any) -> Q:
+    today = timezone.localdate()
+    staff_of = institution_ids_with_role(user, *STAFF_ROLES)
+    named = TeamMember.objects.current(today).filter(team=OuterRef("pk"), user=user)
+    scope = Q(Exists(named))
+    if staff_of:
+        member_institution = TeamMember.objects.current(today).filter(team=OuterRef("pk"), institution_id__in=staff_of)
+        scope |= Q(Exists(member_institution))
+    counties = _animated_county_ids(user)
+    if counties:
+        scope |= Q(county_id__in=counties)
+    return scope
+
+
+def visible_teams(user: Any) -> QuerySet[Team]:
+    """Every team the user may open."""
+    if not getattr(user, "is_authenticated", False):
+        return Team.objects.none()
+    if is_platform_admin(user):
+        return Team.objects.all()
+    if not uses_teams(user):
+        return Team.objects.none()
+    return Team.objects.filter(_scope(user))
+
+
+@dataclass(frozen=True)
+class TeamAccess:
+    """What the user may do in one team they see."""
+
+    runs: bool
+    member: TeamMember | None
+    sees_workload: bool
+    # Institutions the user works in that are members of the team (tasks may be theirs).
+    member_institution_ids: frozenset[int]
+
+    @property
+    def is_named_member(self) -> bool:
+        return self.member is not None
+
+
+def team_access(user: Any, team: Team) -> TeamAccess | None:
+    """The user's access to a team, or None when it is outside their scope."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    today = timezone.localdate()
+    current = list(TeamMember.objects.current(today).filter(team=team))
+    mine = next((m for m in current if m.user_id == user.pk), None)
+    member_institutions = {m.institution_id for m in current}
+    staff_of = institution_ids_with_role(user, *STAFF_ROLES)
+    animates = team.county_id in _animated_county_ids(user)
+    admin = is_platform_admin(user)
+    if not (admin or mine or animates or staff_of & member_institutions):
+        return None
+    runs = admin or animates or (mine is not None and mine.role in RUNNING_ROLES)
+    managers_of = institution_ids_with_role(user, Role.MANAGER)
+    return TeamAccess(
+        runs=runs,
+        member=mine,
+        sees_workload=runs or bool(managers_of & member_institutions),
+        member_institution_ids=frozenset(staff_of & member_institutions),
+    )
+
+
+def get_team_for_user(user: Any, public_id: UUID | str) -> tuple[Team, TeamAccess]:
+    """(team, access) for a user who may open it; 404 for anyone else."""
+    try:
+        team = Team.objects.select_related("municipality", "county").get(public_id=public_id)
+    except (Team.DoesNotExist, ValueError, ValidationError):
+        raise Http404 from None
+    access = team_access(user, team)
+    if access is None:
+        raise Http404
+    return team, access
+
+
+def _team_object(user: Any, queryset: QuerySet[Any], **lookup: Any) -> tuple[Any, TeamAccess]:
+    try:
+        found = queryset.select_related("team__municipality", "team__county").get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, ValidationError):
+        raise Http404 from None
+    access = team_access(user, found.team)
+    if access is None:
+        raise Http404
+    return found, access
+
+
+def get_meeting_for_user(user: Any, public_id: UUID | str) -> tuple[Meeting, TeamAccess]:
+    return _team_object(user, Meeting.objects.all(), public_id=public_id)
+
+
+def get_task_for_user(user: Any, public_id: UUID | str) -> tuple[Task, TeamAccess]:
+    return _team_object(user, Task.objects.select_related("owner_institution", "owner_user"), public_id=public_id)
+
+
+def get_agreement_for_user(user: Any, public_id: UUID | str) -> tuple[Agreement, TeamAccess]:
+    return _team_object(user, Agreement.objects.all(), public_id=public_id)
+
+
+def get_obligation_for_user(user: Any, public_id: UUID | str) -> tuple[Obligation, TeamAccess]:
+    try:
+        obligation = Obligation.objects.select_related(
+            "agreement__team__municipality", "agreement__team__county", "party"
+        ).get(public_id=public_id)
+    except (Obligation.DoesNotExist, ValueError, ValidationError):
+        raise Http404 from None
+    access = team_access(user, obligation.agreement.team)
+    if access is None:
+        raise Http404
+    return obligation, access
+
+
+def get_document_for_user(user: Any, public_id: UUID | str) -> tuple[TeamDocument, TeamAccess]:
+    return _team_object(user, TeamDocument.objects.all(), public_id=public_id)
+
+
+def get_survey_for_user(user: Any, public_id: UUID | str) -> tuple[Survey, TeamAccess]:
+    return _team_object(user, Survey.objects.all(), public_id=public_id)
+
+
+def may_update_task(user: Any, task: Task, access: TeamAccess) -> bool:
+    """Those who run the team, the responsible person, and staff of the responsible institution
+    when no person is named, may change a task's status."""
+    if access.runs or task.owner_user_id == getattr(user, "pk", None):
+        return True
+    return task.owner_user_id is None and task.owner_institution_id in access.member_institution_ids
+
+
+def visible_meetings(user: Any) -> QuerySet[Meeting]:
+    """Meetings of every team the user sees (for calendars and feeds)."""
+    return Meeting.objects.filter(team__in=visible_teams(user))
+
+
+def visible_tasks(user: Any) -> QuerySet[Task]:
+    return Task.objects.filter(team__in=visible_teams(user))
