@@ -51,8 +51,10 @@ def _obligation_ids(persona: Getter) -> dict[str, Any]:
 
 
 def _unknown_link(persona: Getter) -> dict[str, Any]:
-    # A link that does not exist: those who run the team get 404, the others 403 or 404.
-    return {"public_id": _obligation(persona).public_id, "link_id": 2_000_000_000 + uuid.uuid4().int % 1000}
+    # The row's address is made once for every persona, so a real link would be gone after the
+    # first one removed it: a link that does not exist answers 404 to those who run the team,
+    # 403 or 404 to the others (removing a real one: test_agreements.py).
+    return {"public_id": _obligation(persona).public_id, "link_id": uuid.uuid4()}
 
 
 def _post(name: str, kwargs: Any, allowed: int = 400) -> UrlRow:

@@ -22,7 +22,8 @@ def _feed_token(persona: Getter) -> dict[str, Any]:
     from kooperacja.teams.tests.factories import make_meeting, make_team
 
     make_meeting(make_team())
-    return {"token": create_feed(persona(SCHOOL)).token}
+    _feed, token = create_feed(persona(SCHOOL))
+    return {"token": token}
 
 
 URL_ROWS: list[UrlRow] = [

@@ -4,7 +4,9 @@ Every row asks about a meeting of a new Mirzec team made by `make_team()`: its l
 (lider.mirzec), its animator (pcpr.starachowice) and the administrator run it; the staff of its
 member institutions (GOPS Mirzec, the police post, the school) see it and get 403 on changes;
 everyone else gets 404 (DESIGN.md §1). The answer to an invitation is the invitee's
-(szkola.mirzec) alone.
+(szkola.mirzec) alone. The rows ask about a team meeting; who reads a case conference's text
+(and gets 403 on its minutes, decisions, attachments, edit page and PDF otherwise) is tested in
+kooperacja/teams/tests/test_meetings_conference_text.py, since a row holds one answer per URL.
 """
 
 from __future__ import annotations

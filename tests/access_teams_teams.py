@@ -49,7 +49,7 @@ def _member_ids(persona: Getter) -> dict[str, Any]:
     from kooperacja.teams.tests.factories import make_team
 
     team = make_team()
-    return {"public_id": team.public_id, "pk": team.members.get(user=persona(SCHOOL)).pk}
+    return {"public_id": team.public_id, "member": team.members.get(user=persona(SCHOOL)).public_id}
 
 
 def _document_ids(persona: Getter) -> dict[str, Any]:

@@ -28,7 +28,7 @@ def _member_ids(persona: Getter) -> dict[str, Any]:
     from kooperacja.teams.tests.factories import make_team
 
     team = make_team()
-    return {"public_id": team.public_id, "pk": team.members.get(user=persona(POLICE)).pk}
+    return {"public_id": team.public_id, "member": team.members.get(user=persona(POLICE)).public_id}
 
 
 URL_ROWS: list[UrlRow] = [

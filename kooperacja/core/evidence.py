@@ -12,8 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils.functional import Promise
 
@@ -122,8 +124,12 @@ def _shown(links: list[EvidenceLink]) -> list[ShownEvidence]:
     return shown
 
 
-def unlink(subject: models.Model, link_id: int) -> bool:
-    """Remove one evidence link of `subject`; False when it has no such link."""
+def unlink(subject: models.Model, public_id: UUID | str) -> bool:
+    """Remove one evidence link of `subject`, named by its public id; False when it has no such link."""
     subject_type = ContentType.objects.get_for_model(subject)
-    deleted, _ = EvidenceLink.objects.filter(pk=link_id, subject_type=subject_type, subject_id=subject.pk).delete()
+    try:
+        found = EvidenceLink.objects.filter(public_id=public_id, subject_type=subject_type, subject_id=subject.pk)
+        deleted, _ = found.delete()
+    except (ValueError, ValidationError):  # not a UUID at all
+        return False
     return bool(deleted)

@@ -2,15 +2,17 @@
 
 Each section says what waits for the user. Sections of features that have not arrived yet
 are empty states that say what will appear there, so a new user learns the platform's shape.
+Apps above core (DESIGN.md §3: core imports none of them) fill a section with their links
+through `register_section_content`, from their `ready()`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -120,44 +122,30 @@ def _admin_section() -> Section:
     )
 
 
-def _date(day: Any) -> str:
-    return day.strftime("%d.%m.%Y")
+# The sections an app may fill, by key.
+_SECTIONS = {section.key: section for section in (CASES, REFERRALS_IN, TASKS, ASSIGNED, TEAMS, DIRECTORY, AGGREGATES)}
 
 
-def _task_label(task: Any, today: Any) -> str:
-    if task.due_on is None:
-        return _("%(task)s — no due date") % {"task": task.title}
-    if task.due_on < today:
-        return _("%(task)s — overdue since %(date)s") % {"task": task.title, "date": _date(task.due_on)}
-    return _("%(task)s — due on %(date)s") % {"task": task.title, "date": _date(task.due_on)}
+@dataclass(frozen=True)
+class _Content:
+    links: Callable[[Any], list[Link]]
+    shown_when_filled: bool
 
 
-def _tasks_section(user: Any) -> Section:
-    """My open tasks of cooperation teams, overdue first, and the way to all of them."""
-    # core stands below teams (DESIGN.md §3): the teams app is asked only when the page is built.
-    from kooperacja.teams.tasks import open_tasks_of
-
-    today = timezone.localdate()
-    links = [Link("teams:task", _task_label(task, today), (task.public_id,)) for task in open_tasks_of(user)]
-    return Section(TASKS.key, TASKS.title, TASKS.empty, [*links, Link("teams:my_tasks", _("All my tasks"))])
+_CONTENT: dict[str, _Content] = {}
 
 
-def _teams_section(user: Any) -> Section:
-    """My teams, each with its next planned meeting, and the calendar."""
-    from kooperacja.teams.feeds import teams_with_next_meeting
+def register_section_content(key: str, links: Callable[[Any], list[Link]], *, shown_when_filled: bool = False) -> None:
+    """Let an app fill the section `key` with its links for a user (asked only when the page is
+    built). With `shown_when_filled` the section also appears to a user whose roles do not pick
+    it whenever the app gives links (a teacher who belongs to a cooperation team)."""
+    if key not in _SECTIONS:
+        raise ValueError(f"No home section {key!r}")
+    _CONTENT[key] = _Content(links, shown_when_filled)
 
-    links = []
-    for team in teams_with_next_meeting(user):
-        next_meeting_at = getattr(team, "next_meeting_at", None)
-        if next_meeting_at is None:
-            label = _("%(team)s — no meeting planned") % {"team": team.name}
-        else:
-            when = timezone.localtime(next_meeting_at).strftime("%d.%m.%Y %H:%M")
-            label = _("%(team)s — next meeting %(when)s") % {"team": team.name, "when": when}
-        links.append(Link("teams:detail", label, (team.public_id,)))
-    if links:
-        links.append(Link("teams:calendar", _("Calendar of meetings")))
-    return Section(TEAMS.key, TEAMS.title, TEAMS.empty, links)
+
+def _filled(section: Section, user: Any) -> Section:
+    return replace(section, links=[*section.links, *_CONTENT[section.key].links(user)])
 
 
 def sections_for(user: Any) -> list[Section]:
@@ -180,9 +168,9 @@ def sections_for(user: Any) -> list[Section]:
     unique: dict[str, Section] = {}
     for section in chosen:
         unique.setdefault(section.key, section)
-    if TASKS.key in unique:
-        unique[TASKS.key] = _tasks_section(user)
-    teams = _teams_section(user)
-    if teams.links or TEAMS.key in unique:
-        unique[TEAMS.key] = teams
+    for key, content in _CONTENT.items():
+        if key in unique:
+            unique[key] = _filled(unique[key], user)
+        elif content.shown_when_filled and (filled := _filled(_SECTIONS[key], user)).links:
+            unique[key] = filled
     return list(unique.values())

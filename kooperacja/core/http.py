@@ -7,6 +7,9 @@ from django.http import FileResponse, HttpRequest
 
 from kooperacja.core.models import User
 
+# The methods of a page that shows a form and takes it back (for require_http_methods).
+GET_POST = ["GET", "HEAD", "POST"]
+
 
 class AuthenticatedHttpRequest(HttpRequest):
     """A request behind login_required (or role_required): its user is a signed-in User, and

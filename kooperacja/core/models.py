@@ -170,6 +170,7 @@ class EvidenceLink(models.Model):
     to the object that shows it (a meeting, a document, a training). Any app may be on either
     side; the kinds that may serve as evidence are registered in `core/evidence.py`."""
 
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
     subject_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
     subject_id = models.PositiveBigIntegerField()
     subject = GenericForeignKey("subject_type", "subject_id")

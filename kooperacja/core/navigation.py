@@ -1,7 +1,8 @@
 """The main navigation: which sections a user sees, by role.
 
 Sections of apps that have not landed yet are skipped (their URL name does not resolve), so
-the menu never links to a page that does not exist.
+the menu never links to a page that does not exist. Apps above core (DESIGN.md §3: core
+imports none of them) add their own entries with `register_entry` from their `ready()`.
 """
 
 from __future__ import annotations
@@ -53,21 +54,16 @@ def _anyone(user: Any) -> bool:
     return True
 
 
-def _uses_teams(user: Any) -> bool:
-    # core stands below teams (DESIGN.md §3): the teams app is asked only when the menu is built.
-    from kooperacja.teams.policies import uses_teams
-
-    return uses_teams(user)
+Predicate = Callable[[Any], bool]
 
 
 # In menu order. A user sees an entry when its predicate holds and its URL name resolves.
-_SECTIONS: list[tuple[str, str | Promise, Callable[[Any], bool]]] = [
+_SECTIONS: list[tuple[str, str | Promise, Predicate]] = [
     ("core:home", _("My work"), _signed_in),
     ("core:notifications", _("Notifications"), _signed_in),
     ("cases:list", _("Cases"), _works_on_cases),
     ("plans:inbox", _("Referrals"), _receives_referrals),
     ("plans:outbox", _("Referrals"), _only_sends_referrals),
-    ("teams:list", _("Cooperation teams"), _uses_teams),
     ("directory:search", _("Service directory"), _anyone),
     ("directory:manage", _("Our services"), _keeps_services),
     ("directory:gaps", _("Resource map"), _signed_in),
@@ -83,10 +79,28 @@ _SECTIONS: list[tuple[str, str | Promise, Callable[[Any], bool]]] = [
 ]
 
 
+# Entries apps registered: URL name → (label, predicate, the URL name it follows).
+_REGISTERED: dict[str, tuple[str | Promise, Predicate, str]] = {}
+
+
+def register_entry(url_name: str, label: str | Promise, predicate: Predicate, *, after: str) -> None:
+    """Add an app's section to the menu, right after the entry `after` (at the end when there is
+    no such entry). Registering the same URL name again replaces the entry."""
+    _REGISTERED[url_name] = (label, predicate, after)
+
+
+def _menu() -> list[tuple[str, str | Promise, Predicate]]:
+    menu = [entry for entry in _SECTIONS if entry[0] not in _REGISTERED]
+    for url_name, (label, predicate, after) in _REGISTERED.items():
+        place = next((index + 1 for index, entry in enumerate(menu) if entry[0] == after), len(menu))
+        menu.insert(place, (url_name, label, predicate))
+    return menu
+
+
 def nav_items(user: Any) -> list[NavItem]:
     """The sections the user may open; anonymous users see the service directory and Help."""
     items = []
-    for url_name, label, allowed in _SECTIONS:
+    for url_name, label, allowed in _menu():
         if not allowed(user):
             continue
         try:

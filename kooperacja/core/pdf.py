@@ -88,6 +88,23 @@ def document(
     return HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(stylesheets=stylesheets)
 
 
+# The look of every A4 report the platform prints (plans, minutes, recognition): pass it with a
+# module's own few extra rules as `css=REPORT_CSS + extra`.
+REPORT_CSS = """
+@page { size: A4; margin: 18mm 16mm; @bottom-right { content: counter(page) " / " counter(pages); font-size: 8pt; } }
+body { font-family: "DejaVu Sans", sans-serif; font-size: 9.5pt; line-height: 1.35; }
+h1 { font-size: 15pt; margin: 0 0 3mm; } h2 { font-size: 12pt; margin: 6mm 0 2mm; }
+h3 { font-size: 10.5pt; margin: 4mm 0 1mm; }
+dl { display: grid; grid-template-columns: 45mm auto; margin: 0; } dt { font-weight: bold; } dd { margin: 0 0 1mm; }
+table { width: 100%; border-collapse: collapse; margin-bottom: 3mm; }
+th, td { border: 0.5pt solid #777; padding: 1mm 1.5mm; text-align: left; vertical-align: top; }
+.text { white-space: pre-wrap; }
+.thanks { margin-top: 8mm; font-style: italic; }
+.signatures { margin-top: 16mm; display: flex; justify-content: space-between; }
+.signatures div { width: 45%; text-align: center; border-top: 0.8pt solid #000; padding-top: 1mm; font-size: 8.5pt; }
+"""
+
+
 def render_pdf(
     html: str,
     *,

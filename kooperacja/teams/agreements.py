@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -345,8 +346,9 @@ def add_evidence(actor: Any, obligation: Obligation, evidence_obj: Any, note: st
     return found
 
 
-def remove_evidence(actor: Any, obligation: Obligation, link_id: int) -> None:
-    """Remove one evidence link of the obligation (the meeting or document itself stays)."""
+def remove_evidence(actor: Any, obligation: Obligation, link_id: UUID | str) -> None:
+    """Remove one evidence link of the obligation, named by its public id (the meeting or
+    document itself stays)."""
     with transaction.atomic():
         if not evidence.unlink(obligation, link_id):
             raise ValidationError(_("This evidence is no longer linked to the obligation."))

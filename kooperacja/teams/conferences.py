@@ -11,17 +11,22 @@ of it is audited.
 from __future__ import annotations
 
 import hashlib
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kooperacja.cases.models import (
     Case,
+    CaseKind,
+    CaseTeamMember,
+    Consent,
     ConsentCategory,
     Participation,
     ParticipationKind,
@@ -29,10 +34,20 @@ from kooperacja.cases.models import (
     TimelineEntry,
     TimelineKind,
 )
-from kooperacja.cases.policies import CaseAccess, case_access, consented_categories, knows_identity, may_add_partner
+from kooperacja.cases.policies import (
+    CASE_WORKERS,
+    OWNER_READERS,
+    CaseAccess,
+    case_access,
+    consented_categories,
+    knows_identity,
+    may_add_partner,
+)
 from kooperacja.cases.services import audit_case, record_timeline
-from kooperacja.core import versioning
+from kooperacja.core import audit, versioning
 from kooperacja.core.models import AuditAction
+from kooperacja.core.policies import institution_ids_with_role, memberships
+from kooperacja.core.roles import Role
 from kooperacja.institutions.models import Institution
 from kooperacja.teams.models import (
     Attendance,
@@ -72,14 +87,18 @@ def _require_conference(meeting: Meeting) -> None:
         raise ValidationError(_("This conference was cancelled: its cases cannot be changed."))
 
 
+def _works_on(actor: Any, case: Case) -> bool:
+    access = case_access(actor, case)
+    return access is not None and access.can_edit
+
+
 @transaction.atomic
 def add_case(actor: Any, meeting: Meeting, case: Case) -> MeetingCase:
     """Put a case on a conference's agenda. Only someone who edits the case may (checked here
     too, since it releases the case to the conference's institutions), and only a case of the
     team's gmina."""
     _require_conference(meeting)
-    access = case_access(actor, case)
-    if access is None or not access.can_edit:
+    if not _works_on(actor, case):
         raise ValidationError({"case": _("Only someone who works on the case may bring it to a conference.")})
     if case.municipality_id != meeting.team.municipality_id:
         raise ValidationError({"case": _("The case is not of the team's gmina.")})
@@ -94,9 +113,12 @@ def add_case(actor: Any, meeting: Meeting, case: Case) -> MeetingCase:
 @transaction.atomic
 def remove_case(actor: Any, meeting_case: MeetingCase) -> None:
     """Take a case off the conference: the institutions that took part in it through the
-    conference stop taking part, and its part of the minutes leaves the case's timeline."""
+    conference stop taking part, and its part of the minutes leaves the case's timeline. Only
+    someone who edits the case may (it ends partners' access to it)."""
     meeting, case = meeting_case.meeting, meeting_case.case
     _require_conference(meeting)
+    if not _works_on(actor, case):
+        raise ValidationError(_("Only someone who works on the case may take it off the conference."))
     _timeline_entries(meeting_case).delete()
     audit_case(AuditAction.DELETE, case, obj=meeting_case, actor=actor, meeting=meeting.public_id)
     meeting_case.delete()
@@ -129,14 +151,16 @@ def _timeline_title(meeting_case: MeetingCase) -> str:
 
 
 @transaction.atomic
-def record_case_minutes(actor: Any, meeting_case: MeetingCase, text: str, *, seen: str | None = None) -> MeetingCase:
+def record_case_minutes(actor: Any, meeting_case: MeetingCase, text: str, *, seen: str) -> MeetingCase:
     """Save the part of the minutes about one case. It goes on the case's timeline (kind
     meeting, shared as "plan and referrals", so partners read it under the same consent as
-    plans); editing it changes that one entry, emptying it removes the entry. `seen` is the
-    `minutes_digest` of the minutes the editor opened."""
+    plans); editing it changes that one entry, emptying it removes the entry. Only someone
+    who edits the case may. `seen` is the `minutes_digest` of the minutes the editor opened."""
     saved = MeetingCase.objects.select_for_update().select_related("meeting", "case").get(pk=meeting_case.pk)
     _require_conference(saved.meeting)
-    if seen is not None and minutes_digest(saved.minutes) != seen:
+    if not _works_on(actor, saved.case):
+        raise ValidationError(_("Only someone who works on the case may write its part of the minutes."))
+    if minutes_digest(saved.minutes) != seen:
         meeting_case.minutes = saved.minutes
         raise StaleCaseMinutes()
     saved.minutes = text.strip()
@@ -291,18 +315,187 @@ class CaseRow:
         return not self.named
 
 
+@dataclass(frozen=True)
+class GapRow:
+    """A consent gap as the page lists it, with the people whose consent is still needed."""
+
+    case: Case
+    institution: Institution
+    persons: list[Person]
+
+
+@dataclass(frozen=True)
+class ConferenceCases:
+    """Everything the conference's cases page shows, read with a fixed number of queries."""
+
+    rows: list[CaseRow]
+    present: list[Institution]
+    # Only of the cases the user sees whole: those users may ask the people for consent (a
+    # partner is not told who else was left out).
+    gaps: list[GapRow]
+
+
+def _page_links(meeting: Meeting) -> list[MeetingCase]:
+    members = Prefetch("case__household__members", queryset=Person.objects.order_by("id"))
+    return list(
+        MeetingCase.objects.filter(meeting=meeting)
+        .select_related("case__person", "case__household", "case__institution", "case__municipality")
+        .prefetch_related(members)
+    )
+
+
+def _persons_of(case: Case) -> list[Person]:
+    """`case.persons()` from the members prefetched by `_page_links`."""
+    if case.kind == CaseKind.PERSON and case.person is not None:
+        return [case.person]
+    if case.kind == CaseKind.HOUSEHOLD and case.household is not None:
+        return list(case.household.members.all())
+    return []
+
+
+Consented = dict[tuple[int, int], set[str]]
+
+
+def _consented(person_ids: set[int], institutions: dict[int, Institution]) -> Consented:
+    """(person, institution) -> the categories consents in force let the institution (or its
+    sector) see, for every pair at once (`cases.policies.consented_categories`, batched)."""
+    found: Consented = defaultdict(set)
+    if not person_ids or not institutions:
+        return found
+    sectors = {institution.sector for institution in institutions.values()}
+    consents = (
+        Consent.objects.in_force()
+        .filter(person_id__in=person_ids)
+        .filter(Q(institution_id__in=institutions) | Q(institution__isnull=True, sector__in=sectors))
+        .only("person_id", "institution_id", "sector", "categories")
+    )
+    for consent in consents:
+        for institution in institutions.values():
+            if consent.institution_id == institution.pk or (
+                consent.institution_id is None and consent.sector == institution.sector
+            ):
+                found[(consent.person_id, institution.pk)].update(consent.categories)
+    return found
+
+
+def _seen_as(user: Any, cases: list[Case]) -> dict[int, Institution]:
+    """For each case the user may see only shared: the institution of theirs taking part in it
+    now that its shared view is seen as (the earliest, as `case_access` picks)."""
+    partner_ids = institution_ids_with_role(user, *CASE_WORKERS)
+    if not cases or not partner_ids:
+        return {}
+    taking_part = (
+        Participation.objects.active()
+        .filter(case__in=cases, institution_id__in=partner_ids)
+        .select_related("institution")
+        .order_by("started_at", "id")
+    )
+    owners = {case.pk: case.institution_id for case in cases}
+    found: dict[int, Institution] = {}
+    for participation in taking_part:
+        if participation.institution_id != owners[participation.case_id]:
+            found.setdefault(participation.case_id, participation.institution)
+    return found
+
+
+def _whole_accesses(user: Any, cases: list[Case]) -> dict[int, CaseAccess]:
+    """The cases the user sees whole, with what they may do (`case_access`'s first branch)."""
+    roles: dict[int, set[str]] = defaultdict(set)
+    for membership in memberships(user):
+        roles[membership.institution_id].add(membership.role)
+    mine = [case for case in cases if roles.get(case.institution_id)]
+    in_team = (
+        set(CaseTeamMember.objects.current().filter(case__in=mine, user=user).values_list("case_id", flat=True))
+        if mine
+        else set()
+    )
+    found = {}
+    for case in mine:
+        here = roles[case.institution_id]
+        if not (here & OWNER_READERS or (Role.FAMILY_ASSISTANT in here and case.pk in in_team)):
+            continue
+        works_on = case.pk in in_team or case.lead_worker_id == getattr(user, "pk", None)
+        found[case.pk] = CaseAccess(
+            whole=True,
+            can_edit=works_on and bool(here & {Role.SOCIAL_WORKER, Role.FAMILY_ASSISTANT}),
+            can_reassign=Role.MANAGER in here,
+        )
+    return found
+
+
+def conference_cases(user: Any, meeting: Meeting, *, request: Any = None) -> ConferenceCases:
+    """The conference's cases, each shown only as far as the cases app lets the user see it
+    (the same answers as `cases.policies.case_access`, for every case at once), the
+    institutions at the conference, and the consent gaps of the cases the user sees whole.
+    The read is audited as one event naming every person of the cases it names."""
+    links = _page_links(meeting)
+    cases = [link.case for link in links]
+    persons = {case.pk: _persons_of(case) for case in cases}
+    whole = _whole_accesses(user, cases)
+    seen_as = _seen_as(user, [case for case in cases if case.pk not in whole])
+    present = present_institutions(meeting)
+    gap_cases = [case for case in cases if case.pk in whole]
+    institutions = {i.pk: i for i in [*seen_as.values(), *(present if gap_cases else [])]}
+    wanted = {p.pk for case in [*gap_cases, *(c for c in cases if c.pk in seen_as)] for p in persons[case.pk]}
+    consented = _consented(wanted, institutions)
+    rows = [_row(link, whole, seen_as, persons[link.case_id], consented) for link in links]
+    gaps = [
+        GapRow(case, institution, missing)
+        for case in gap_cases
+        for institution in present
+        if institution.pk != case.institution_id
+        and (missing := _without_identity(persons[case.pk], institution, consented)) is not None
+    ]
+    _audit_page(user, meeting, rows, persons, request)
+    return ConferenceCases(rows=rows, present=present, gaps=gaps)
+
+
+def _row(
+    link: MeetingCase,
+    whole: dict[int, CaseAccess],
+    seen_as: dict[int, Institution],
+    persons: list[Person],
+    consented: Consented,
+) -> CaseRow:
+    access: CaseAccess | None = whole.get(link.case_id)
+    institution = seen_as.get(link.case_id)
+    if access is None and institution is not None:
+        shared = {person.pk: set(consented.get((person.pk, institution.pk), set())) for person in persons}
+        access = CaseAccess(whole=False, as_institution=institution, shared=shared)
+    named = access is not None and knows_identity(access)
+    sees_minutes = named and access is not None and access.sees_all(ConsentCategory.PLAN)
+    return CaseRow(link=link, access=access, named=named, sees_minutes=sees_minutes)
+
+
+def _without_identity(persons: list[Person], institution: Institution, consented: Consented) -> list[Person] | None:
+    """The people whose consent for identity the institution still needs to take part in the
+    case (`may_add_partner`), or None when it may take part. A case without people: all of
+    nobody, an empty list, still a gap."""
+    missing = [p for p in persons if ConsentCategory.IDENTITY not in consented.get((p.pk, institution.pk), set())]
+    return missing if missing or not persons else None
+
+
+def _audit_page(
+    user: Any, meeting: Meeting, rows: list[CaseRow], persons: dict[int, list[Person]], request: Any
+) -> None:
+    named = [row for row in rows if row.named]
+    if not named:
+        return
+    audit.record(
+        AuditAction.LIST,
+        request=request,
+        actor=user,
+        obj=meeting,
+        persons=[person.pk for row in named for person in persons[row.link.case_id]],
+        municipality_code=meeting.team.municipality.code,
+        details={"cases": ", ".join(str(row.link.case.public_id) for row in named)},
+    )
+
+
 def case_rows(user: Any, meeting: Meeting, *, request: Any = None) -> list[CaseRow]:
     """Every case of the conference, each shown only as far as the cases app lets the user see
-    it. Each case whose data is shown is audited as read (one event naming its persons)."""
-    rows = []
-    for link in _links(meeting):
-        access = case_access(user, link.case)
-        named = access is not None and knows_identity(access)
-        sees_minutes = named and access is not None and access.sees_all(ConsentCategory.PLAN)
-        if named:
-            audit_case(AuditAction.VIEW, link.case, obj=link, actor=user, request=request, meeting=meeting.public_id)
-        rows.append(CaseRow(link=link, access=access, named=named, sees_minutes=sees_minutes))
-    return rows
+    it (the rows of `conference_cases`)."""
+    return conference_cases(user, meeting, request=request).rows
 
 
 def visible_case_links(user: Any, meeting: Meeting, *, request: Any = None) -> list[tuple[MeetingCase, CaseAccess]]:

@@ -275,12 +275,19 @@ def _task(ctx: Context, team: Team, decision: Decision, story: TaskStory, instit
 
 
 def _demo_staff(institutions: dict[str, Institution]) -> None:
-    """The demo staff users and their memberships; an existing login is left as it is."""
+    """The demo staff users and their memberships; an existing login is left as it is. They
+    stand for the partners' representatives in the team and are inactive accounts: nobody signs
+    in as them, and no reminder or e-mail goes to them (the directory's upkeep reminders, say)."""
     user_model = get_user_model()
     for staff in DEMO_STAFF:
         user, created = user_model.objects.get_or_create(
             username=staff.username,
-            defaults={"first_name": staff.first_name, "last_name": staff.last_name, "email": staff.email},
+            defaults={
+                "first_name": staff.first_name,
+                "last_name": staff.last_name,
+                "email": staff.email,
+                "is_active": False,
+            },
         )
         if created:
             user.set_unusable_password()
@@ -799,7 +806,7 @@ def _case_conference(ctx: Context, team: Team, members: list[TeamMember]) -> Non
         team,
         "case-conference",
         kind=MeetingKind.CASE_CONFERENCE,
-        title="Konferencja przypadku",
+        title="Konferencja w sprawie",
         starts_at=_at(day, 12),
         hours=1.5,
         place="GOPS w Mircu, pokój nr 4",
@@ -825,7 +832,7 @@ def _discuss(meeting: Meeting, case: Case, minutes: str, institutions: set[Insti
     entry = record_timeline(
         case,
         TimelineKind.MEETING,
-        f"Konferencja przypadku {day:%d.%m.%Y}: {minutes}",
+        f"Konferencja w sprawie {day:%d.%m.%Y}: {minutes}",
         actor=actor,
         institution=case.institution,
         category="plan",

@@ -12,7 +12,7 @@ from kooperacja.teams.models import Meeting, TeamDocument
 
 
 def _meeting_title(meeting: Meeting) -> str:
-    return f"{meeting.title} ({date_format(localtime(meeting.starts_at).date(), 'SHORT_DATE_FORMAT')})"
+    return f"{meeting.listed_title} ({date_format(localtime(meeting.starts_at).date(), 'SHORT_DATE_FORMAT')})"
 
 
 def register() -> None:

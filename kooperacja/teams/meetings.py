@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy
 from kooperacja.cases.models import CaseTeamMember
 from kooperacja.core import audit, versioning
 from kooperacja.core.email import absolute_url, send_templated_email
-from kooperacja.core.models import AuditAction, User
+from kooperacja.core.models import AuditAction, NotificationMode, User
 from kooperacja.core.notifications import notify
 from kooperacja.institutions.models import Institution
 from kooperacja.teams import conferences, ics
@@ -253,6 +253,8 @@ def invite(actor: Any, meeting: Meeting, members: Iterable[TeamMember]) -> list[
         _require_not_cancelled(saved)
         if saved.status != MeetingStatus.PLANNED:
             raise ValidationError(_("The meeting was held: invitations are no longer sent."), code="held")
+        if saved.starts_at <= now:
+            raise ValidationError(_("The meeting has already started: invitations are no longer sent."), code="started")
         invited = [row for member in chosen if (row := _invitation(saved, member, now)) is not None]
     _tell_invitees(saved, invited, "invited")
     _sync_cases(saved, actor)
@@ -323,8 +325,9 @@ def _email_context(meeting: Meeting, reason: str) -> dict[str, Any]:
 
 
 def _tell_invitees(meeting: Meeting, invitations: list[Attendance], reason: str) -> None:
-    """Notify each invited person in the platform and e-mail those with an address the event
-    as an `.ics` file (in Polish, the language of the platform's e-mails)."""
+    """Notify each invited person in the platform and e-mail the event as an `.ics` file (in
+    Polish, the language of the platform's e-mails) to those with an address who did not turn
+    e-mails off: they chose to read the platform's news in its inbox only."""
     people = [row.user for row in invitations if row.user is not None and row.user.is_active]
     if not people:
         return
@@ -336,12 +339,16 @@ def _tell_invitees(meeting: Meeting, invitations: list[Attendance], reason: str)
     method = "CANCEL" if meeting.status == MeetingStatus.CANCELLED else "REQUEST"
     attachment = ("zaproszenie.ics", calendar, f"text/calendar; method={method}")
     for person in dict.fromkeys(people):
-        if not person.email:
+        if not _wants_invitation_email(person):
             notify(person, kind=NOTIFICATION_KIND, title=title[:200], url=url)
             continue
         # The invitation e-mail says it all: the inbox gets the notice without a second e-mail.
         notify(person, kind=NOTIFICATION_KIND, title=title[:200], url=url, email=False)
         send_templated_email([person.email], "teams_invitation", context, attachments=[attachment])
+
+
+def _wants_invitation_email(person: User) -> bool:
+    return bool(person.email) and person.notification_mode != NotificationMode.OFF
 
 
 # --- Attendance -------------------------------------------------------------------------------
@@ -376,14 +383,18 @@ def _checked_hours(meeting: Meeting, row: AttendanceRow) -> Decimal | None:
     return row.hours
 
 
-def record_attendance(actor: Any, meeting: Meeting, rows: Iterable[AttendanceRow]) -> list[Attendance]:
+def record_attendance(
+    actor: Any, meeting: Meeting, rows: Iterable[AttendanceRow], version: int | None
+) -> list[Attendance]:
     """Record who came and the hours they gave (the meeting's length unless told otherwise).
     Only members of the team on the day of the meeting may be recorded (see `attendees`); a
-    row for anyone else refuses the whole form."""
+    row for anyone else refuses the whole form. Attendance counts towards the members' hours,
+    so a form opened before someone else saved it is refused (`StaleMeeting`), not merged."""
     rows = list(rows)
     allowed = {a.key for a in attendees(meeting)}
     with transaction.atomic():
         saved = _lock(meeting)
+        versioning.check_version(saved, version, StaleMeeting)
         _require_not_cancelled(saved)
         _require_started(saved, "attendance")
         recorded = []
@@ -397,8 +408,10 @@ def record_attendance(actor: Any, meeting: Meeting, rows: Iterable[AttendanceRow
                 )
             if (one := _record_one(saved, row)) is not None:
                 recorded.append(one)
+        saved.save(update_fields=versioning.bump(saved))
         _audit(actor, saved, attendance=len(recorded))
     _sync_cases(saved, actor)
+    meeting.refresh_from_db()
     return recorded
 
 

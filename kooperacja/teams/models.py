@@ -10,7 +10,6 @@ discusses, is shown only through the cases app's access rules (`MeetingCase`).
 
 from __future__ import annotations
 
-import secrets
 import uuid
 from typing import Any
 
@@ -59,6 +58,14 @@ class TeamRole(models.TextChoices):
 RUNNING_ROLES = (TeamRole.LEADER, TeamRole.ANIMATOR)
 
 
+class TeamQuerySet(models.QuerySet["Team"]):
+    def with_member_count(self, on: Any = None) -> TeamQuerySet:
+        """Each team with `member_count`: its current members on a day (today by default)."""
+        day = on or timezone.localdate()
+        current = Q(members__joined_on__lte=day) & (Q(members__left_on__isnull=True) | Q(members__left_on__gt=day))
+        return self.annotate(member_count=models.Count("members", filter=current, distinct=True))
+
+
 class Team(models.Model):
     """A G-PZK: the standing partnership of the institutions of one gmina and its powiat."""
 
@@ -74,6 +81,8 @@ class Team(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("changed"), default=timezone.now)
     version = models.PositiveIntegerField(_("version"), default=1)
+
+    objects = TeamQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("cooperation team")
@@ -97,6 +106,7 @@ class TeamMember(models.Model):
     An institution may be a member before it names a representative (`user` empty). Leaving
     sets `left_on`; the row stays as the membership history."""
 
+    public_id = _public_id()
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="members", verbose_name=_("team"))
     institution = models.ForeignKey(
         Institution, on_delete=models.PROTECT, related_name="team_memberships", verbose_name=_("institution")
@@ -351,6 +361,15 @@ class Meeting(models.Model):
         return self.title
 
     @property
+    def listed_title(self) -> str:
+        """The title to show wherever the meeting is listed (calendars, overviews, evidence,
+        summaries): a case conference's own title may name a family, so it is shown only on
+        the conference's page to those who see its cases (teams/conferences.py)."""
+        if self.kind == MeetingKind.CASE_CONFERENCE:
+            return str(_("Case conference"))
+        return self.title
+
+    @property
     def hours(self) -> float:
         return round((self.ends_at - self.starts_at).total_seconds() / 3600, 1)
 
@@ -410,6 +429,7 @@ class Attendance(models.Model):
 class Decision(models.Model):
     """A decision taken at a meeting; it becomes one or more tasks."""
 
+    public_id = _public_id()
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
     number = models.PositiveSmallIntegerField(_("number"), default=1)
     text = models.TextField(_("decision"))
@@ -566,16 +586,13 @@ class TaskComment(models.Model):
 # --- The personal calendar feed --------------------------------------------------------------
 
 
-def _feed_token() -> str:
-    return secrets.token_urlsafe(32)
-
-
 class CalendarFeed(models.Model):
     """A secret address of a user's iCalendar feed of meetings; revoking it makes the address
-    answer 404 at once (a new one can be made)."""
+    answer 404 at once (a new one can be made). Only the SHA-256 of the address's token is kept,
+    like API tokens: the address is shown once, when it is made."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds")
-    token = models.CharField(max_length=64, unique=True, default=_feed_token, editable=False)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)

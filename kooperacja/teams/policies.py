@@ -17,26 +17,30 @@ through the cases app's own access rules (`cases.policies.case_access`), never t
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 from uuid import UUID
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from kooperacja.cases.policies import case_access, knows_identity
 from kooperacja.core.policies import institution_ids_with_role, is_platform_admin, memberships
 from kooperacja.core.roles import Role
 from kooperacja.teams.models import (
     RUNNING_ROLES,
     Agreement,
     Meeting,
+    MeetingKind,
     Obligation,
     Survey,
     Task,
     Team,
     TeamDocument,
     TeamMember,
+    TeamQuerySet,
 )
 
 # Membership roles whose staff see the teams their institution belongs to.
@@ -66,7 +70,7 @@ def _scope(user: Any) -> Q:
     return scope
 
 
-def visible_teams(user: Any) -> QuerySet[Team]:
+def visible_teams(user: Any) -> TeamQuerySet:
     """Every team the user may open."""
     if not getattr(user, "is_authenticated", False):
         return Team.objects.none()
@@ -115,6 +119,12 @@ def team_access(user: Any, team: Team) -> TeamAccess | None:
     )
 
 
+def require_runs(access: TeamAccess) -> None:
+    """403 unless the user runs the team (for every page that changes it)."""
+    if not access.runs:
+        raise PermissionDenied
+
+
 def get_team_for_user(user: Any, public_id: UUID | str) -> tuple[Team, TeamAccess]:
     """(team, access) for a user who may open it; 404 for anyone else."""
     try:
@@ -127,12 +137,16 @@ def get_team_for_user(user: Any, public_id: UUID | str) -> tuple[Team, TeamAcces
     return team, access
 
 
-def _team_object(user: Any, queryset: QuerySet[Any], **lookup: Any) -> tuple[Any, TeamAccess]:
+def _team_object(
+    user: Any, queryset: QuerySet[Any], *, team_path: str = "team", **lookup: Any
+) -> tuple[Any, TeamAccess]:
+    """The object `lookup` names with the user's access to its team (`team_path` leads from
+    the object to the team); 404 when there is no such object or the team is not theirs."""
     try:
-        found = queryset.select_related("team__municipality", "team__county").get(**lookup)
+        found = queryset.select_related(f"{team_path}__municipality", f"{team_path}__county").get(**lookup)
     except (queryset.model.DoesNotExist, ValueError, ValidationError):
         raise Http404 from None
-    access = team_access(user, found.team)
+    access = team_access(user, attrgetter(team_path.replace("__", "."))(found))
     if access is None:
         raise Http404
     return found, access
@@ -151,16 +165,22 @@ def get_agreement_for_user(user: Any, public_id: UUID | str) -> tuple[Agreement,
 
 
 def get_obligation_for_user(user: Any, public_id: UUID | str) -> tuple[Obligation, TeamAccess]:
-    try:
-        obligation = Obligation.objects.select_related(
-            "agreement__team__municipality", "agreement__team__county", "party"
-        ).get(public_id=public_id)
-    except (Obligation.DoesNotExist, ValueError, ValidationError):
-        raise Http404 from None
-    access = team_access(user, obligation.agreement.team)
-    if access is None:
-        raise Http404
-    return obligation, access
+    return _team_object(
+        user, Obligation.objects.select_related("party"), team_path="agreement__team", public_id=public_id
+    )
+
+
+def get_member_for_user(
+    user: Any, team_public_id: UUID | str, member_public_id: UUID | str
+) -> tuple[TeamMember, TeamAccess]:
+    """A membership (current or past) of a team the user sees; 404 when either is not found
+    or the member is of another team."""
+    return _team_object(
+        user,
+        TeamMember.objects.select_related("institution", "user"),
+        public_id=member_public_id,
+        team__public_id=team_public_id,
+    )
 
 
 def get_document_for_user(user: Any, public_id: UUID | str) -> tuple[TeamDocument, TeamAccess]:
@@ -177,6 +197,22 @@ def may_update_task(user: Any, task: Task, access: TeamAccess) -> bool:
     if access.runs or task.owner_user_id == getattr(user, "pk", None):
         return True
     return task.owner_user_id is None and task.owner_institution_id in access.member_institution_ids
+
+
+def sees_conference_text(user: Any, meeting: Meeting) -> bool:
+    """Whether the user may read what the team wrote about a meeting: its title, agenda,
+    minutes, decisions and attachments. A case conference's text may name a family, so it is
+    read only by the one who planned it and by those the cases app lets know who one of its
+    cases is about; everyone else who sees the team sees only when and where it is held."""
+    if meeting.kind != MeetingKind.CASE_CONFERENCE:
+        return True
+    if meeting.created_by_id is not None and meeting.created_by_id == getattr(user, "pk", None):
+        return True
+    for link in meeting.case_links.select_related("case"):
+        access = case_access(user, link.case)
+        if access is not None and knows_identity(access):
+            return True
+    return False
 
 
 def visible_meetings(user: Any) -> QuerySet[Meeting]:

@@ -17,7 +17,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -107,17 +107,10 @@ def remind_obligations_due(today: dt.date) -> int:
                     "team": team.name,
                     "date": _date(obligation.due_on),  # type: ignore[arg-type]
                 }
-            url = _obligation_url(obligation)
+            url = reverse("teams:obligation", args=[obligation.public_id])
             _send(_team_people(team.pk, TeamRole.LEADER, TeamRole.ANIMATOR), "team_obligation_due", title[:200], url)
             count += 1
     return count
-
-
-def _obligation_url(obligation: Obligation) -> str:
-    try:
-        return reverse("teams:obligation", args=[obligation.public_id])
-    except NoReverseMatch:  # the agreements pages have not arrived in this deployment
-        return ""
 
 
 def send_team_reminders(today: dt.date | None = None) -> str:

@@ -3,7 +3,10 @@ that never let anyone work out one person's answer.
 
 Anonymity rests on three rules:
 - who answered (`SurveyReceipt`) is kept apart from what they answered (`SurveyResponse`): the
-  answer holds no user, no time, and a random id, so not even the order of the rows links the two;
+  answer holds no user, no time, and a random id, so not even the order of the rows links the two,
+  and the two are written in separate transactions (see `answer`). Someone with direct access
+  to the database server (its logs, its internal row data) might still match the two by when
+  they were written: the promise to members is about what the platform shows, not about that;
 - results are shown only for a round that has closed (a result that changes with each answer
   would let anyone comparing two views work out the latest answer) and only when at least
   `MIN_ANSWERS` members answered; below that, the page says how many answered and nothing more;
@@ -147,8 +150,9 @@ def _tell_members(survey: Survey, actor: Any) -> None:
 
 
 def answer(user: Any, survey: Survey, scores: dict[str, int], comment: str = "") -> SurveyResponse:
-    """Record one member's anonymous answer: the receipt (who) and the response (what) are
-    saved together or not at all. Refused: a user who is not a named current member, a day
+    """Record one member's anonymous answer: first the receipt (who), then the response (what),
+    each in its own transaction; when the response fails the receipt is taken back. Called
+    outside any transaction (in one, both would share its id). Refused: a user who is not a named current member, a day
     outside the round, a score outside 1–5 or a missing one, and a second answer."""
     today = timezone.localdate()
     if not TeamMember.objects.current(today).filter(team_id=survey.team_id, user=user).exists():
@@ -165,12 +169,25 @@ def answer(user: Any, survey: Survey, scores: dict[str, int], comment: str = "")
         )
     if has_answered(user, survey):
         raise ValidationError(ALREADY_ANSWERED, code="answered")
+    _receipt(user, survey, today)
+    try:
+        with transaction.atomic():
+            return SurveyResponse.objects.create(id=_random_id(), survey=survey, comment=comment, **clean_scores)
+    except BaseException:
+        # The answer was not saved: take the receipt back, or the member could never answer.
+        SurveyReceipt.objects.filter(survey=survey, user=user).delete()
+        raise
+
+
+def _receipt(user: Any, survey: Survey, today: dt.date) -> None:
+    """Record that the member answered, in a transaction of its own, before the answer is saved
+    in another: on PostgreSQL rows written in one transaction carry the same transaction id
+    (`xmin`), which would tie the receipt to the response. The receipt's uniqueness (one per
+    member and round) is what refuses a second answer, also two sent at the same moment."""
     try:
         with transaction.atomic():
             SurveyReceipt.objects.create(survey=survey, user=user, answered_on=today)
-            return SurveyResponse.objects.create(id=_random_id(), survey=survey, comment=comment, **clean_scores)
     except IntegrityError:
-        # The same member sent the form twice at once: the receipt of the first one won.
         raise ValidationError(ALREADY_ANSWERED, code="answered") from None
 
 

@@ -24,6 +24,7 @@ from kooperacja.teams.models import (
     OPEN_TASK_STATUSES,
     Attendance,
     Decision,
+    Meeting,
     MeetingStatus,
     Obligation,
     ObligationStatus,
@@ -113,9 +114,14 @@ def attended_rows(team: Team, period: Period) -> list[dict[str, Any]]:
 
 
 def given_hours(row: Mapping[str, Any]) -> Decimal:
-    if row["hours"] is not None:
-        return Decimal(row["hours"])
-    seconds = (row["meeting__ends_at"] - row["meeting__starts_at"]).total_seconds()
+    return _given(row["hours"], row["meeting__starts_at"], row["meeting__ends_at"])
+
+
+def _given(hours: Any, starts_at: dt.datetime, ends_at: dt.datetime) -> Decimal:
+    """The hours recorded for the attendee, or else the length of the meeting."""
+    if hours is not None:
+        return Decimal(hours)
+    seconds = (ends_at - starts_at).total_seconds()
     return Decimal(round(seconds / 3600, 1)).quantize(Decimal("0.1"))
 
 
@@ -174,13 +180,19 @@ def workload(team: Team, period: Period | None = None, today: dt.date | None = N
 # --- Recognition ----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class AttendedMeeting:
+    meeting: Meeting
+    given: Decimal
+
+
 @dataclass
 class Recognition:
     """What one member contributed in the period."""
 
     member: TeamMember
     period: Period
-    meetings: list[dict[str, Any]]
+    meetings: list[AttendedMeeting]
     hours: Decimal
     tasks_done: list[Task]
     tasks_on_time: int
@@ -217,11 +229,9 @@ def recognition(member: TeamMember, period: Period | None = None) -> Recognition
         attendance = attendance.filter(user_id=member.user_id)
     else:
         attendance = attendance.filter(institution_id=member.institution_id, user__isnull=True)
-    meetings: list[dict[str, Any]] = [
-        {**row, "given": given_hours(row)}
-        for row in attendance.order_by("meeting__starts_at").values(
-            "hours", "meeting_id", "meeting__title", "meeting__kind", "meeting__starts_at", "meeting__ends_at"
-        )
+    meetings = [
+        AttendedMeeting(row.meeting, _given(row.hours, row.meeting.starts_at, row.meeting.ends_at))
+        for row in attendance.select_related("meeting").order_by("meeting__starts_at", "meeting_id")
     ]
     done = list(
         _member_tasks(member)
@@ -243,7 +253,7 @@ def recognition(member: TeamMember, period: Period | None = None) -> Recognition
         member=member,
         period=period,
         meetings=meetings,
-        hours=sum((row["given"] for row in meetings), Decimal(0)),
+        hours=sum((row.given for row in meetings), Decimal(0)),
         tasks_done=done,
         tasks_on_time=sum(1 for task in done if on_time(task)),
         decisions=decisions,

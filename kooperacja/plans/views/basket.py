@@ -19,15 +19,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kooperacja.core.forms.conflicts import put_refusal, rebound
-from kooperacja.core.http import AuthenticatedHttpRequest
+from kooperacja.core.http import GET_POST, AuthenticatedHttpRequest
 from kooperacja.directory.models import Service
 from kooperacja.plans import services
 from kooperacja.plans.forms import BasketGoalForm, BasketItemForm, BasketStepForm
 from kooperacja.plans.models import OPEN_PLAN_STATUSES, BasketItem, CooperationPlan
 from kooperacja.plans.policies import get_basket_item_for_user, get_case_plan_access
 from kooperacja.plans.views.plans import audit_read, case_title
-
-GET_POST = ["GET", "HEAD", "POST"]
 
 
 def _service(raw: Any) -> Service | None:

@@ -28,9 +28,9 @@ from kooperacja.cases.models import DIAGNOSIS_PREFIX, Case
 from kooperacja.cases.policies import CaseAccess, knows_identity
 from kooperacja.cases.services import audit_case
 from kooperacja.core.forms.conflicts import differences, put_refusal, rebound
-from kooperacja.core.http import AuthenticatedHttpRequest
+from kooperacja.core.http import GET_POST, AuthenticatedHttpRequest
 from kooperacja.core.models import AuditAction
-from kooperacja.core.pdf import render_pdf
+from kooperacja.core.pdf import REPORT_CSS, render_pdf
 from kooperacja.plans import services
 from kooperacja.plans.forms import (
     AgreementForm,
@@ -46,8 +46,6 @@ from kooperacja.plans.forms import (
 )
 from kooperacja.plans.models import OPEN_PLAN_STATUSES, BasketItem, CooperationPlan, GoalProgress
 from kooperacja.plans.policies import get_case_plan_access, get_goal_for_user, get_plan_for_user
-
-GET_POST = ["GET", "HEAD", "POST"]
 
 
 def case_title(case: Case, access: CaseAccess) -> str:
@@ -507,18 +505,6 @@ def goal_progress(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRes
 
 # --- The PDF ----------------------------------------------------------------------------------
 
-PDF_CSS = """
-@page { size: A4; margin: 18mm 16mm; @bottom-right { content: counter(page) " / " counter(pages); font-size: 8pt; } }
-body { font-family: "DejaVu Sans", sans-serif; font-size: 9.5pt; line-height: 1.35; }
-h1 { font-size: 15pt; margin: 0 0 3mm; } h2 { font-size: 12pt; margin: 6mm 0 2mm; }
-h3 { font-size: 10.5pt; margin: 4mm 0 1mm; }
-dl { display: grid; grid-template-columns: 45mm auto; margin: 0; } dt { font-weight: bold; } dd { margin: 0 0 1mm; }
-table { width: 100%; border-collapse: collapse; margin-bottom: 3mm; }
-th, td { border: 0.5pt solid #777; padding: 1mm 1.5mm; text-align: left; vertical-align: top; }
-.signatures { margin-top: 16mm; display: flex; justify-content: space-between; }
-.signatures div { width: 45%; text-align: center; border-top: 0.8pt solid #000; padding-top: 1mm; font-size: 8.5pt; }
-"""
-
 
 @require_safe
 @login_required
@@ -536,7 +522,7 @@ def plan_pdf(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse
         },
         request,
     )
-    pdf = render_pdf(html, css=PDF_CSS)
+    pdf = render_pdf(html, css=REPORT_CSS)
     audit_read(request, case, plan, AuditAction.PRINT)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'inline; filename="plan-ipw.pdf"'

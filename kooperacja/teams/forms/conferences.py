@@ -70,4 +70,9 @@ class CaseMinutesForm(forms.Form):
             "see the plan; leave it empty to remove it."
         ),
     )
-    seen = forms.CharField(widget=forms.HiddenInput, required=False)
+    # The digest of the minutes the editor opened (`conferences.minutes_digest`): without it a
+    # save could overwrite what someone else saved meanwhile.
+    seen = forms.CharField(
+        widget=forms.HiddenInput,
+        error_messages={"required": _("The form is incomplete: open this page again and repeat the change.")},
+    )

@@ -100,11 +100,15 @@ ATTENDED_CHOICES = [("", _("not recorded")), ("yes", _("yes")), ("no", _("no"))]
 
 
 class AttendanceForm(forms.Form):
-    """One line per person (or institution) who may be recorded: attended yes/no and hours."""
+    """One line per person (or institution) who may be recorded: attended yes/no and hours,
+    with the version of the meeting the form was opened on."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, meeting: Meeting, people: list[Attendee], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.people = people
+        self.fields["version"].initial = meeting.version
         saved = {self._saved_key(row): row for row in meeting.attendances.all()}
         for person in people:
             row = saved.get(person.key)
@@ -124,12 +128,24 @@ class AttendanceForm(forms.Form):
                 decimal_places=1,
                 localize=True,
                 widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 4}),
-                initial=row.hours if row else None,
+                initial=self._saved_hours(meeting, row),
             )
+
+    @staticmethod
+    def _saved_hours(meeting: Meeting, row: Attendance | None) -> Decimal | None:
+        """Hours as the form shows them: empty when they are the meeting's length, as when they
+        were given by leaving the field empty."""
+        if row is None or row.hours is None or row.hours == Decimal(str(meeting.hours)):
+            return None
+        return row.hours
 
     @staticmethod
     def _saved_key(row: Attendance) -> str:
         return f"u{row.user_id}" if row.user_id else f"i{row.institution_id}"
+
+    def saved_values(self) -> dict[str, Any]:
+        """The values the form starts from (what is saved now), for the conflict box."""
+        return {name: field.initial for name, field in self.fields.items() if name != "version"}
 
     def lines(self) -> list[tuple[Attendee, forms.BoundField, forms.BoundField]]:
         return [(p, self[f"attended_{p.key}"], self[f"hours_{p.key}"]) for p in self.people]

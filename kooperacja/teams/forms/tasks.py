@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -25,7 +26,8 @@ class PersonChoice(forms.ModelChoiceField):
 
 class DecisionChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.meeting.starts_at:%d.%m.%Y} {obj.meeting.title} — {obj.number}. {obj.text[:80]}"
+        day = timezone.localtime(obj.meeting.starts_at)
+        return f"{day:%d.%m.%Y} {obj.meeting.listed_title} — {obj.number}. {obj.text[:80]}"
 
 
 def member_institutions(team: Team) -> Any:
@@ -62,6 +64,7 @@ class TaskForm(forms.Form):
         queryset=Decision.objects.none(),
         required=False,
         empty_label=_("— not from a decision —"),
+        to_field_name="public_id",
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 

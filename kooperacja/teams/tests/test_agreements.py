@@ -4,6 +4,7 @@ changes nothing; stale versions get the conflict box; query counts."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -22,6 +23,7 @@ from kooperacja.teams import agreements, services
 from kooperacja.teams.models import (
     Agreement,
     AgreementParty,
+    MeetingKind,
     MeetingStatus,
     Obligation,
     ObligationStatus,
@@ -184,7 +186,7 @@ def test_it_links_a_held_meeting_and_a_document_of_the_team_as_evidence(team, ag
     shown = evidence.links_of(obligation)
     assert [one.title for one in shown][1] == "Lista"
     assert shown[0].link.note == "Lista obecności"
-    agreements.remove_evidence(user("lider.mirzec"), obligation, shown[0].link.pk)
+    agreements.remove_evidence(user("lider.mirzec"), obligation, shown[0].link.public_id)
     assert len(evidence.links_of(obligation)) == 1
 
 
@@ -206,6 +208,29 @@ def test_it_offers_only_held_meetings_and_documents_of_the_team(team):
     assert f"meeting:{held_elsewhere.public_id}" not in keys
     assert agreements.find_evidence(team, f"meeting:{held_elsewhere.public_id}") is None
     assert agreements.find_evidence(team, "meeting:nonsense") is None
+
+
+def test_it_offers_a_held_case_conference_without_its_own_title(team):
+    conference = make_meeting(
+        team,
+        starts_at=timezone.now() - dt.timedelta(days=3),
+        status=MeetingStatus.HELD,
+        kind=MeetingKind.CASE_CONFERENCE,
+        title="Narada o rodzinie Kowalskich",
+    )
+    labels = dict(agreements.evidence_candidates(team))
+    assert "Kowalskich" not in labels[f"meeting:{conference.public_id}"]
+    assert conference.listed_title in labels[f"meeting:{conference.public_id}"]
+
+
+def test_it_removes_only_a_link_of_the_obligation_named_by_its_public_id(client, login_as, team, agreement):
+    obligation, other = obligation_of(agreement), obligation_of(agreement, "Inny obowiązek")
+    link = evidence.link(other, held_meeting(team))
+    login_as("lider.mirzec")
+    for wrong in (link.public_id, uuid.uuid4()):
+        response = client.post(reverse("teams:evidence_remove", args=[obligation.public_id, wrong]))
+        assert response.status_code == 404
+    assert EvidenceLink.objects.filter(pk=link.pk).exists()
 
 
 # --- The pages ---------------------------------------------------------------------------------
@@ -320,8 +345,10 @@ def test_it_links_and_removes_evidence_through_the_forms(client, login_as, team,
     )
     assert response.status_code == 302
     link = EvidenceLink.objects.get(evidence_id=meeting.pk, subject_id=obligation.pk)
-    assert meeting.title in client.get(reverse("teams:obligation", args=[obligation.public_id])).content.decode()
-    response = client.post(reverse("teams:evidence_remove", args=[obligation.public_id, link.pk]))
+    page = client.get(reverse("teams:obligation", args=[obligation.public_id])).content.decode()
+    remove_url = reverse("teams:evidence_remove", args=[obligation.public_id, link.public_id])
+    assert meeting.title in page and remove_url in page
+    response = client.post(remove_url)
     assert response.status_code == 302
     assert not EvidenceLink.objects.filter(pk=link.pk).exists()
 

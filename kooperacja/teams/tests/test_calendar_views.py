@@ -9,6 +9,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kooperacja.teams.models import MeetingKind
 from kooperacja.teams.tests.factories import make_meeting, make_team
@@ -81,12 +83,56 @@ def test_a_case_conference_shows_no_title_that_could_name_a_family(client, login
     assert "Kowalskich" not in body
 
 
-@pytest.mark.parametrize("query", ["month=marzec", "month=2031-13", "view=year", "team=nie-ma"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "month=marzec",
+        "month=2031-13",
+        "month=9999-12",
+        "month=0001-01",
+        "month=1899-12",
+        "month=3000-01",
+        "month=2031-03-05",
+        "view=year",
+        "team=nie-ma",
+    ],
+)
 def test_bad_input_answers_400_saying_what_is_shown_instead(client, login_as, query):
     login_as("lider.mirzec")
     response = client.get(f"/teams/calendar/?{query}")
     assert response.status_code == 400
     assert 'class="error-summary"' in response.content.decode()
+
+
+def test_a_month_far_in_the_past_or_future_says_so_in_polish(client, login_as):
+    login_as("lider.mirzec")
+    response = client.get("/teams/calendar/?month=9999-12")
+    assert response.status_code == 400
+    assert polish("The month was not understood (write it as YYYY-MM): the current month is shown.") in (
+        response.content.decode()
+    )
+
+
+@pytest.mark.parametrize(("month", "gone"), [("2999-12", 'rel="next"'), ("1900-01", 'rel="prev"')])
+def test_the_first_and_last_months_shown_have_no_link_beyond_them(client, login_as, month, gone):
+    login_as("lider.mirzec")
+    response = client.get(f"/teams/calendar/?month={month}")
+    assert response.status_code == 200
+    assert gone not in response.content.decode()
+
+
+ANY_MONTH = st.one_of(
+    st.text(max_size=30),
+    st.builds("{}-{}".format, st.integers(-(10**6), 10**6), st.integers(-20, 20)),
+    st.builds("{:04d}-{:02d}".format, st.integers(0, 9999), st.integers(0, 13)),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(month=ANY_MONTH, view=st.sampled_from(["month", "list"]))
+def test_no_month_written_in_the_address_breaks_the_calendar(client, login_as, month, view):
+    login_as("lider.mirzec")
+    assert client.get("/teams/calendar/", {"month": month, "view": view}).status_code in (200, 400)
 
 
 def test_a_team_of_another_gmina_is_not_offered_as_a_filter(client, login_as):

@@ -49,8 +49,17 @@ def conference_participations(meeting, case=None):
     return found.filter(case=case) if case is not None else found
 
 
-def views_of(link):
-    return AuditEvent.objects.filter(action=AuditAction.VIEW, object_type="teams.meetingcase", object_id=str(link.pk))
+def reads_of(meeting):
+    """The audit events of reading the conference's cases page (one per read, naming its persons)."""
+    return AuditEvent.objects.filter(
+        action=AuditAction.LIST, object_type="teams.meeting", object_id=str(meeting.public_id)
+    )
+
+
+def write_minutes(actor, link, text):
+    """Save the minutes as an editor who opened what is saved now."""
+    link.refresh_from_db()
+    return conferences.record_case_minutes(actor, link, text, seen=conferences.minutes_digest(link.minutes))
 
 
 def active_institutions(meeting, case):
@@ -260,7 +269,7 @@ def test_taking_a_case_off_ends_its_participations_and_minutes(conference, case,
     consent(case.person, institution_of("szkola.mirzec"), recorded_by=lead)
     invite(conference, "szkola.mirzec")
     link = conferences.add_case(lead, conference, case)
-    conferences.record_case_minutes(lead, link, "Ustalono wsparcie pedagoga.")
+    write_minutes(lead, link, "Ustalono wsparcie pedagoga.")
 
     conferences.remove_case(lead, link)
 
@@ -275,7 +284,7 @@ def test_taking_a_case_off_ends_its_participations_and_minutes(conference, case,
 def test_the_case_minutes_go_on_the_timeline_shared_as_plan(conference, case, lead):
     link = conferences.add_case(lead, conference, case)
 
-    conferences.record_case_minutes(lead, link, "  Ustalono konsultację u pedagoga.  ")
+    write_minutes(lead, link, "  Ustalono konsultację u pedagoga.  ")
 
     entry = TimelineEntry.objects.get(case=case, kind=TimelineKind.MEETING)
     assert entry.category == ConsentCategory.PLAN
@@ -288,7 +297,7 @@ def test_the_case_minutes_go_on_the_timeline_shared_as_plan(conference, case, le
 
 def test_editing_the_minutes_updates_the_same_entry(conference, case, lead):
     link = conferences.add_case(lead, conference, case)
-    conferences.record_case_minutes(lead, link, "Pierwsza wersja.")
+    write_minutes(lead, link, "Pierwsza wersja.")
 
     conferences.record_case_minutes(lead, link, "Druga wersja.", seen=conferences.minutes_digest("Pierwsza wersja."))
 
@@ -298,9 +307,9 @@ def test_editing_the_minutes_updates_the_same_entry(conference, case, lead):
 
 def test_emptied_minutes_leave_the_timeline(conference, case, lead):
     link = conferences.add_case(lead, conference, case)
-    conferences.record_case_minutes(lead, link, "Coś ustalono.")
+    write_minutes(lead, link, "Coś ustalono.")
 
-    conferences.record_case_minutes(lead, link, "   ")
+    write_minutes(lead, link, "   ")
 
     assert not TimelineEntry.objects.filter(case=case, kind=TimelineKind.MEETING).exists()
 
@@ -308,7 +317,7 @@ def test_emptied_minutes_leave_the_timeline(conference, case, lead):
 def test_long_minutes_are_shortened_on_the_timeline(conference, case, lead):
     link = conferences.add_case(lead, conference, case)
 
-    conferences.record_case_minutes(lead, link, "słowo " * 200)
+    write_minutes(lead, link, "słowo " * 200)
 
     entry = TimelineEntry.objects.get(case=case, kind=TimelineKind.MEETING)
     assert len(entry.title) == 300 and entry.title.endswith("…")
@@ -317,7 +326,7 @@ def test_long_minutes_are_shortened_on_the_timeline(conference, case, lead):
 def test_minutes_saved_meanwhile_are_not_overwritten(conference, case, lead):
     link = conferences.add_case(lead, conference, case)
     opened = conferences.minutes_digest("")
-    conferences.record_case_minutes(lead, link, "Zapis kolegi.")
+    write_minutes(lead, link, "Zapis kolegi.")
 
     with pytest.raises(conferences.StaleCaseMinutes):
         conferences.record_case_minutes(lead, link, "Mój zapis.", seen=opened)
@@ -332,7 +341,7 @@ def test_minutes_of_a_workshop_are_refused(case, lead, conference):
     conference.save()
 
     with pytest.raises(ValidationError):
-        conferences.record_case_minutes(lead, link, "Tekst.")
+        write_minutes(lead, link, "Tekst.")
 
 
 # --- What each user sees --------------------------------------------------------------------------
@@ -342,13 +351,14 @@ def test_a_partner_with_consent_sees_the_case_and_the_read_is_audited(conference
     school = institution_of("szkola.mirzec")
     consent(case.person, school, (ConsentCategory.IDENTITY, ConsentCategory.PLAN), recorded_by=lead)
     invite(conference, "szkola.mirzec")
-    link = conferences.add_case(lead, conference, case)
+    conferences.add_case(lead, conference, case)
 
     (row,) = conferences.case_rows(user("szkola.mirzec"), conference)
 
     assert row.named and row.sees_minutes
-    (read,) = views_of(link)
+    (read,) = reads_of(conference)
     assert read.persons == [case.person_id] and read.actor == user("szkola.mirzec")
+    assert read.details == {"cases": str(case.public_id)}
     assert [link for link, _access in conferences.visible_case_links(user("szkola.mirzec"), conference)] == [row.link]
 
 
@@ -371,7 +381,7 @@ def test_others_see_only_that_there_is_a_case_and_nothing_is_audited(conference,
 
     assert row.hidden and not row.sees_minutes
     assert conferences.visible_case_links(user(username), conference) == []
-    assert not views_of(link).exists()
+    assert not reads_of(link.meeting).exists()
 
 
 def test_a_participation_started_earlier_stays_when_the_conference_ends_its_own(conference, case, lead):
@@ -393,3 +403,56 @@ def test_a_participation_started_earlier_stays_when_the_conference_ends_its_own(
     conferences.sync_participations(conference)
 
     assert Participation.objects.active().filter(case=case, institution=school).count() == 1
+
+
+# --- Only those who work on the case change it -----------------------------------------------------
+
+
+@pytest.mark.parametrize("username", ["kolega.mirzec", "lider.mirzec", "szkola.mirzec"])
+def test_a_reader_of_the_case_may_not_take_it_off_or_write_its_minutes(conference, case, lead, username):
+    consent(
+        case.person, institution_of("szkola.mirzec"), (ConsentCategory.IDENTITY, ConsentCategory.PLAN), recorded_by=lead
+    )
+    invite(conference, "szkola.mirzec")
+    link = write_minutes(lead, conferences.add_case(lead, conference, case), "Ustalenia zespołu.")
+
+    with pytest.raises(ValidationError):
+        conferences.remove_case(user(username), link)
+    with pytest.raises(ValidationError):
+        write_minutes(user(username), link, "Cudzy zapis.")
+
+    link.refresh_from_db()
+    assert link.minutes == "Ustalenia zespołu."
+    assert active_institutions(conference, case) == {institution_of("szkola.mirzec").pk}
+
+
+# --- The page computed for every case at once ---------------------------------------------------------
+
+
+def test_the_page_answers_as_the_cases_app_does_for_each_case(conference, lead):
+    """`conference_cases` reads every case at once; each answer must be `case_access`'s own."""
+    school, police = institution_of("szkola.mirzec"), institution_of("policja.mirzec")
+    for username in ("szkola.mirzec", "policja.mirzec"):
+        invite(conference, username)
+    anna = make_person("Anna", "Zgodna")
+    named = make_case(lead=lead, person=anna)
+    consent(anna, school, (ConsentCategory.IDENTITY, ConsentCategory.PLAN), recorded_by=lead)
+    family = make_household("Rodzina Narad")
+    first, second = make_person("Jan", "Narad", household=family), make_person("Ewa", "Narad", household=family)
+    household = make_case(lead=lead, household=family)
+    consent(first, school, recorded_by=lead)
+    consent(first, police, recorded_by=lead)
+    for case in (named, household):
+        conferences.add_case(lead, conference, case)
+
+    for username in ("gops.mirzec", "kolega.mirzec", "szkola.mirzec", "policja.mirzec", "lider.mirzec", "admin"):
+        shown = conferences.conference_cases(user(username), conference)
+        for row in shown.rows:
+            expected = case_access(user(username), row.link.case)
+            assert row.access == expected, (username, row.link.case)
+    gaps = conferences.conference_cases(lead, conference).gaps
+    assert {(gap.case, gap.institution, tuple(gap.persons)) for gap in gaps} == {
+        (named, police, (anna,)),
+        (household, school, (second,)),
+        (household, police, (second,)),
+    }

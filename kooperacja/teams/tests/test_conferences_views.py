@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kooperacja.cases.models import ConsentCategory, TimelineEntry, TimelineKind
 from kooperacja.cases.tests.factories import consent, make_case, make_person
@@ -14,6 +14,12 @@ from kooperacja.teams.models import Attendance, MeetingKind
 from kooperacja.teams.tests.factories import institution_of, make_meeting, make_team, user
 
 pytestmark = pytest.mark.django_db
+
+
+def polish(msgid):
+    """The page's words as a Polish user reads them (the English msgid until translated)."""
+    with translation.override("pl"):
+        return translation.gettext(msgid)
 
 
 @pytest.fixture
@@ -42,7 +48,7 @@ def case(lead):
 @pytest.fixture
 def link(conference, case, lead):
     link = conferences.add_case(lead, conference, case)
-    conferences.record_case_minutes(lead, link, "Ustalono wizytę u pedagoga.")
+    conferences.record_case_minutes(lead, link, "Ustalono wizytę u pedagoga.", seen=conferences.minutes_digest(""))
     return link
 
 
@@ -174,3 +180,61 @@ def test_the_worker_takes_the_case_off(client, login_as, link):
 
     assert response.status_code == 302
     assert not link.meeting.case_links.exists()
+
+
+def test_minutes_sent_without_what_the_editor_opened_are_refused(client, login_as, link):
+    login_as("gops.mirzec")
+
+    response = client.post(case_url(link), {"action": "save", "minutes": "Bez podstawy."})
+
+    assert response.status_code == 400
+    assert polish("The form is incomplete: open this page again and repeat the change.") in response.content.decode()
+    link.refresh_from_db()
+    assert link.minutes == "Ustalono wizytę u pedagoga."
+
+
+def test_the_page_lists_a_case_conference_without_its_own_title(client, login_as, link):
+    link.meeting.title = "Narada o rodzinie Naradowych"
+    link.meeting.save()
+    login_as("policja.mirzec")
+
+    page = client.get(cases_url(link.meeting)).content.decode()
+
+    assert "Naradowych" not in page
+
+
+def _more_cases(conference, lead, count):
+    for number in range(count):
+        person = make_person("Jan", f"Naradowy{number}")
+        case = make_case(lead=lead, person=person)
+        consent(person, institution_of("szkola.mirzec"), (ConsentCategory.IDENTITY,), recorded_by=lead)
+        conferences.add_case(lead, conference, case)
+
+
+@pytest.mark.parametrize("username", ["gops.mirzec", "szkola.mirzec", "policja.mirzec"])
+def test_the_page_reads_the_same_number_of_times_for_one_case_or_three(
+    client, login_as, django_assert_num_queries, conference, lead, username
+):
+    small = conference
+    big = make_meeting(conference.team, kind=MeetingKind.CASE_CONFERENCE)
+    for username_invited in ("szkola.mirzec", "policja.mirzec"):
+        Attendance.objects.create(
+            meeting=big,
+            institution=institution_of(username_invited),
+            user=user(username_invited),
+            invited_at=timezone.now(),
+        )
+    _more_cases(small, lead, 1)
+    _more_cases(big, lead, 3)
+    login_as(username)
+    client.get(cases_url(small))  # warm caches (sessions, memberships)
+
+    with django_assert_num_queries(QUERIES_CASES_PAGE[username]) as small_queries:
+        client.get(cases_url(small))
+    with django_assert_num_queries(len(small_queries)):
+        page = client.get(cases_url(big)).content.decode()
+
+    assert ("Naradowy2" in page) == (username != "policja.mirzec")
+
+
+QUERIES_CASES_PAGE = {"gops.mirzec": 18, "szkola.mirzec": 16, "policja.mirzec": 14}

@@ -14,6 +14,7 @@ from kooperacja.teams.models import (
     AgreementParty,
     Attendance,
     Decision,
+    MeetingKind,
     MeetingStatus,
     Obligation,
     ObligationStatus,
@@ -167,3 +168,12 @@ def test_it_shows_the_latest_survey_result_to_the_leader(client, login_as, team)
     page = client.get(dashboard_url(team)).content.decode()
 
     assert "Ankieta wiosenna" in page
+
+
+def test_the_upcoming_meetings_list_a_case_conference_without_its_own_title(client, login_as, team):
+    make_meeting(team, kind=MeetingKind.CASE_CONFERENCE, title="Narada o rodzinie Kowalskich")
+    login_as("policja.mirzec")
+
+    page = client.get(dashboard_url(team)).content.decode()
+
+    assert "Kowalskich" not in page

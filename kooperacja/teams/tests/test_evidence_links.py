@@ -75,6 +75,7 @@ def test_a_deleted_meeting_leaves_no_broken_link_and_unlink_removes_only_its_own
     gone.delete()
 
     assert [shown.link.pk for shown in evidence.links_of(obligation)] == [kept_link.pk]
-    assert evidence.unlink(other, kept_link.pk) is False
-    assert evidence.unlink(obligation, kept_link.pk) is True
+    assert evidence.unlink(other, kept_link.public_id) is False
+    assert evidence.unlink(obligation, "not-a-uuid") is False
+    assert evidence.unlink(obligation, kept_link.public_id) is True
     assert evidence.links_of(obligation) == []

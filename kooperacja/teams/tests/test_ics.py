@@ -94,7 +94,7 @@ def test_it_gives_a_case_conference_a_generic_summary_and_no_agenda():
     event = only_event(data)
 
     assert "Kowalsk" not in data.decode()
-    assert str(event["SUMMARY"]).endswith(": G-PZK Testowy")  # "Konferencja przypadku: …"
+    assert str(event["SUMMARY"]).endswith(": G-PZK Testowy")  # "Konferencja w sprawie: …"
     assert str(conference.public_id) in str(event["DESCRIPTION"])
 
 

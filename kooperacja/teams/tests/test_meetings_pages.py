@@ -12,7 +12,7 @@ from icalendar import Calendar
 
 from kooperacja.teams import meetings
 from kooperacja.teams.models import Attendance, InvitationResponse, Meeting, MeetingKind, MeetingStatus, TeamMember
-from kooperacja.teams.tests.factories import make_meeting, make_team, user
+from kooperacja.teams.tests.factories import institution_of, make_meeting, make_team, user
 
 pytestmark = pytest.mark.django_db
 
@@ -203,6 +203,18 @@ def test_inviting_through_the_page_sends_the_invitations(client, team, leader, m
     assert {a.user_id for a in invited} == {user("policja.mirzec").pk, user("szkola.mirzec").pk}
 
 
+def test_a_meeting_that_has_started_offers_no_invitations(client, held_meeting, leader):
+    page = client.get(url("teams:meeting", held_meeting))
+    chosen = TeamMember.objects.get(team=held_meeting.team, user__username="szkola.mirzec")
+
+    response = client.post(url("teams:meeting_invite", held_meeting), {"members": [chosen.pk]})
+
+    assert page.context["invite_form"] is None
+    assert response.status_code == 400
+    assert "już się zaczęło" in response.content.decode() or "already started" in response.content.decode()
+    assert not Attendance.objects.filter(meeting=held_meeting).exists()
+
+
 def test_inviting_nobody_is_refused(client, team, leader):
     meeting = make_meeting(team)
 
@@ -281,6 +293,7 @@ def test_attendance_is_recorded_with_the_meeting_length_by_default(client, held_
             f"attended_{key('szkola.mirzec')}": "yes",
             f"hours_{key('szkola.mirzec')}": "1,5",
             f"attended_{key('lider.mirzec')}": "no",
+            "version": held_meeting.version,
         },
     )
 
@@ -296,7 +309,11 @@ def test_attendance_is_recorded_with_the_meeting_length_by_default(client, held_
 def test_attendance_with_impossible_hours_saves_nothing(client, held_meeting, leader):
     response = client.post(
         url("teams:meeting_attendance", held_meeting),
-        {f"attended_{key('policja.mirzec')}": "yes", f"hours_{key('policja.mirzec')}": "30"},
+        {
+            f"attended_{key('policja.mirzec')}": "yes",
+            f"hours_{key('policja.mirzec')}": "30",
+            "version": held_meeting.version,
+        },
     )
 
     assert response.status_code == 400
@@ -306,7 +323,10 @@ def test_attendance_with_impossible_hours_saves_nothing(client, held_meeting, le
 def test_attendance_for_a_meeting_not_yet_started_is_refused(client, team, leader):
     meeting = make_meeting(team)
 
-    response = client.post(url("teams:meeting_attendance", meeting), {f"attended_{key('policja.mirzec')}": "yes"})
+    response = client.post(
+        url("teams:meeting_attendance", meeting),
+        {f"attended_{key('policja.mirzec')}": "yes", "version": meeting.version},
+    )
 
     assert response.status_code == 400
     assert response.context["form"].non_field_errors()
@@ -314,9 +334,42 @@ def test_attendance_for_a_meeting_not_yet_started_is_refused(client, team, leade
 
 
 def test_attendance_of_someone_outside_the_team_is_not_taken_from_the_form(client, held_meeting, leader):
-    response = client.post(url("teams:meeting_attendance", held_meeting), {f"attended_{key('gops.oksa')}": "yes"})
+    response = client.post(
+        url("teams:meeting_attendance", held_meeting),
+        {f"attended_{key('gops.oksa')}": "yes", "version": held_meeting.version},
+    )
 
     assert response.status_code == 302
+    assert not held_meeting.attendances.exists()
+
+
+def test_stale_attendance_answers_409_and_keeps_what_was_saved(client, held_meeting, leader):
+    opened = held_meeting.version
+    meetings.record_attendance(
+        user("pcpr.starachowice"),
+        held_meeting,
+        [meetings.AttendanceRow(institution_of("policja.mirzec"), user("policja.mirzec"), True)],
+        opened,
+    )
+
+    response = client.post(
+        url("teams:meeting_attendance", held_meeting),
+        {f"attended_{key('policja.mirzec')}": "no", "version": opened},
+    )
+
+    assert response.status_code == 409
+    (difference,) = response.context["conflict"]
+    assert (difference.saved, difference.typed) in [("yes", "no"), ("tak", "nie")]
+    assert 'id="conflict"' in response.content.decode()
+    assert held_meeting.attendances.get().attended is True
+    held_meeting.refresh_from_db()
+    assert response.context["form"]["version"].value() == str(held_meeting.version)
+
+
+def test_attendance_without_the_version_is_refused(client, held_meeting, leader):
+    response = client.post(url("teams:meeting_attendance", held_meeting), {f"attended_{key('policja.mirzec')}": "yes"})
+
+    assert response.status_code == 400
     assert not held_meeting.attendances.exists()
 
 
@@ -362,7 +415,7 @@ def test_a_decision_is_added_and_offered_as_a_task(client, held_meeting, leader)
     page = client.get(url("teams:meeting", held_meeting))
 
     assert response.status_code == 302
-    task_link = reverse("teams:task_create", args=[held_meeting.team.public_id]) + f"?decision={decision.pk}"
+    task_link = reverse("teams:task_create", args=[held_meeting.team.public_id]) + f"?decision={decision.public_id}"
     assert task_link in page.content.decode()
 
 

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from kooperacja.cases.tests.factories import make_case, make_person
-from kooperacja.core.models import Notification
+from kooperacja.core.models import Notification, NotificationMode, User
 from kooperacja.teams import meetings
 from kooperacja.teams.meetings import AttendanceRow, StaleMeeting
 from kooperacja.teams.models import (
@@ -298,6 +298,32 @@ def test_nobody_is_invited_to_a_cancelled_meeting(team, leader):
         meetings.invite(leader, meeting, [member(team, "szkola.mirzec")])
 
 
+def test_nobody_is_invited_once_the_meeting_has_started(team, leader, held_meeting, mailoutbox):
+    with_email("szkola.mirzec")
+
+    with pytest.raises(ValidationError) as refusal:
+        meetings.invite(leader, held_meeting, [member(team, "szkola.mirzec")])
+
+    assert refusal.value.code == "started"
+    assert not Attendance.objects.filter(meeting=held_meeting).exists()
+    assert not Notification.objects.filter(recipient=user("szkola.mirzec"), url__contains=str(held_meeting.public_id))
+    assert mailoutbox == []
+
+
+def test_who_turned_e_mails_off_hears_of_the_invitation_in_the_inbox_only(team, leader, mailoutbox):
+    with_email("szkola.mirzec")
+    with_email("policja.mirzec")
+    User.objects.filter(username="szkola.mirzec").update(notification_mode=NotificationMode.OFF)
+    User.objects.filter(username="policja.mirzec").update(notification_mode=NotificationMode.DAILY)
+    meeting = make_meeting(team)
+
+    meetings.invite(leader, meeting, [member(team, "szkola.mirzec"), member(team, "policja.mirzec")])
+
+    assert [message.to for message in mailoutbox] == [[user("policja.mirzec").email]]
+    assert mailoutbox[0].attachments[0][0] == "zaproszenie.ics"
+    assert Notification.objects.filter(recipient=user("szkola.mirzec"), kind=meetings.NOTIFICATION_KIND).count() == 1
+
+
 def test_an_institution_without_a_named_person_is_invited_as_an_institution(team, leader, mailoutbox):
     unnamed = TeamMember.objects.create(team=team, institution=institution_of("gops.oksa"), user=None)
     meeting = make_meeting(team)
@@ -358,6 +384,7 @@ def test_attendance_of_members_counts_the_meetings_length_unless_told(leader, he
         leader,
         held_meeting,
         [row("policja.mirzec"), row("szkola.mirzec", hours=Decimal("3.5")), row("lider.mirzec", False)],
+        held_meeting.version,
     )
 
     hours = {str(a.user_id): (a.attended, a.hours) for a in Attendance.objects.filter(meeting=held_meeting)}
@@ -370,7 +397,9 @@ def test_attendance_of_members_counts_the_meetings_length_unless_told(leader, he
 
 def test_attendance_of_someone_outside_the_team_is_refused_and_nothing_is_saved(leader, held_meeting):
     with pytest.raises(ValidationError) as refusal:
-        meetings.record_attendance(leader, held_meeting, [row("policja.mirzec"), row("gops.oksa")])
+        meetings.record_attendance(
+            leader, held_meeting, [row("policja.mirzec"), row("gops.oksa")], held_meeting.version
+        )
 
     assert "not a member of the team" in str(refusal.value) or "członkiem" in str(refusal.value)
     assert not Attendance.objects.filter(meeting=held_meeting).exists()
@@ -381,12 +410,24 @@ def test_attendance_counts_membership_on_the_day_of_the_meeting(team, leader):
     add_member(team, "kolega.mirzec", joined_on=timezone.localdate() - dt.timedelta(days=2))
 
     with pytest.raises(ValidationError):
-        meetings.record_attendance(leader, meeting, [row("kolega.mirzec")])
+        meetings.record_attendance(leader, meeting, [row("kolega.mirzec")], meeting.version)
+
+
+def test_attendance_on_a_stale_version_is_refused_and_saves_nothing(leader, held_meeting):
+    opened = held_meeting.version
+    meetings.record_attendance(user("pcpr.starachowice"), held_meeting, [row("policja.mirzec")], opened)
+
+    with pytest.raises(StaleMeeting):
+        meetings.record_attendance(leader, held_meeting, [row("policja.mirzec", False), row("szkola.mirzec")], opened)
+
+    (only,) = Attendance.objects.filter(meeting=held_meeting)
+    assert (only.user, only.attended) == (user("policja.mirzec"), True)
+    assert held_meeting.version == opened + 1
 
 
 def test_attendance_is_corrected_not_doubled(leader, held_meeting):
-    meetings.record_attendance(leader, held_meeting, [row("policja.mirzec")])
-    meetings.record_attendance(leader, held_meeting, [row("policja.mirzec", False)])
+    meetings.record_attendance(leader, held_meeting, [row("policja.mirzec")], held_meeting.version)
+    meetings.record_attendance(leader, held_meeting, [row("policja.mirzec", False)], held_meeting.version)
 
     (only,) = Attendance.objects.filter(meeting=held_meeting)
     assert (only.attended, only.hours) == (False, None)
@@ -401,7 +442,7 @@ def test_attendance_keeps_the_invitation_and_the_answer(team, leader):
     )
     meeting.refresh_from_db()
 
-    meetings.record_attendance(leader, meeting, [row("szkola.mirzec")])
+    meetings.record_attendance(leader, meeting, [row("szkola.mirzec")], meeting.version)
 
     (only,) = Attendance.objects.filter(meeting=meeting)
     assert (only.response, only.attended, only.invited_at is not None) == (InvitationResponse.ACCEPTED, True, True)
@@ -410,7 +451,7 @@ def test_attendance_keeps_the_invitation_and_the_answer(team, leader):
 @pytest.mark.parametrize("hours", [Decimal("-1"), Decimal("25")])
 def test_hours_outside_a_day_are_refused(leader, held_meeting, hours):
     with pytest.raises(ValidationError):
-        meetings.record_attendance(leader, held_meeting, [row("policja.mirzec", hours=hours)])
+        meetings.record_attendance(leader, held_meeting, [row("policja.mirzec", hours=hours)], held_meeting.version)
 
     assert not Attendance.objects.filter(meeting=held_meeting).exists()
 
@@ -419,7 +460,7 @@ def test_attendance_waits_for_the_meeting_to_start(team, leader):
     meeting = make_meeting(team)
 
     with pytest.raises(ValidationError):
-        meetings.record_attendance(leader, meeting, [row("policja.mirzec")])
+        meetings.record_attendance(leader, meeting, [row("policja.mirzec")], meeting.version)
 
 
 def test_a_case_conference_accepts_the_case_team_of_its_cases(team, leader, synced):
@@ -427,7 +468,7 @@ def test_a_case_conference_accepts_the_case_team_of_its_cases(team, leader, sync
     case = make_case(lead=user("gops.mirzec"), team=(user("asystent.mirzec"),), person=make_person("Ewa", "Zespołowa"))
     MeetingCase.objects.create(meeting=conference, case=case, municipality_id=case.municipality_id)
 
-    meetings.record_attendance(leader, conference, [row("asystent.mirzec"), row("gops.mirzec")])
+    meetings.record_attendance(leader, conference, [row("asystent.mirzec"), row("gops.mirzec")], conference.version)
 
     assert Attendance.objects.filter(meeting=conference, attended=True).count() == 2
     assert synced == [conference]
@@ -438,7 +479,7 @@ def test_the_case_team_of_a_case_not_at_the_conference_is_refused(team, leader):
     make_case(lead=user("gops.mirzec"), team=(user("asystent.mirzec"),), person=make_person("Ewa", "Obok"))
 
     with pytest.raises(ValidationError):
-        meetings.record_attendance(leader, conference, [row("asystent.mirzec")])
+        meetings.record_attendance(leader, conference, [row("asystent.mirzec")], conference.version)
 
 
 # --- Minutes and decisions --------------------------------------------------------------------

@@ -13,7 +13,7 @@ from django.utils import timezone
 from kooperacja.core.roles import Role
 from kooperacja.institutions.models import Membership
 from kooperacja.teams import policies
-from kooperacja.teams.models import TeamMember, TeamRole
+from kooperacja.teams.models import Agreement, AgreementParty, Obligation, PartyKind, TeamMember, TeamRole
 from kooperacja.teams.tests.factories import add_member, institution_of, make_task, make_team, user
 
 pytestmark = pytest.mark.django_db
@@ -124,3 +124,34 @@ def test_staff_of_the_responsible_institution_may_update_an_unnamed_task(team):
     police = user("policja.mirzec")
     police_access = policies.team_access(police, team)
     assert police_access is not None and not policies.may_update_task(police, task, police_access)
+
+
+def test_a_member_is_found_by_its_public_id_only_within_its_own_team(team):
+    member = TeamMember.objects.get(team=team, user=user("szkola.mirzec"))
+
+    found, access = policies.get_member_for_user(user("lider.mirzec"), team.public_id, member.public_id)
+
+    assert found == member and found.team == team and access.runs
+    other = make_team()
+    for who, team_id, member_id in [
+        ("lider.mirzec", other.public_id, member.public_id),  # another team's address
+        ("gops.oksa", team.public_id, member.public_id),  # a team outside the user's scope
+        ("lider.mirzec", team.public_id, "not-a-uuid"),
+        ("lider.mirzec", team.public_id, member.pk),
+    ]:
+        with pytest.raises(Http404):
+            policies.get_member_for_user(user(who), team_id, member_id)
+
+
+def test_an_obligation_is_found_through_its_agreements_team(team):
+    agreement = Agreement.objects.create(team=team, title="Porozumienie", signed_on=dt.date(2020, 1, 1))
+    party = AgreementParty.objects.create(
+        agreement=agreement, kind=PartyKind.INSTITUTION, institution=institution_of("szkola.mirzec")
+    )
+    obligation = Obligation.objects.create(agreement=agreement, party=party, number=1, text="Udostępnić salę")
+
+    found, access = policies.get_obligation_for_user(user("szkola.mirzec"), obligation.public_id)
+
+    assert found == obligation and found.agreement.team == team and not access.runs
+    with pytest.raises(Http404):
+        policies.get_obligation_for_user(user("gops.oksa"), obligation.public_id)

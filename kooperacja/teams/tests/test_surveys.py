@@ -8,7 +8,7 @@ from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import DatabaseError, connection, models
 from django.utils import timezone
 
 from kooperacja.core.models import AuditEvent, Notification
@@ -161,6 +161,43 @@ def test_two_answers_sent_at_once_save_only_the_first(team):
     with mock.patch.object(surveys, "has_answered", return_value=False), pytest.raises(ValidationError) as refusal:
         surveys.answer(user("policja.mirzec"), survey, ALL_FOURS)
     assert refusal.value.code == "answered"
+    assert SurveyResponse.objects.filter(survey=survey).count() == 1
+
+
+def test_the_receipt_and_the_answer_are_saved_in_separate_transactions(team):
+    """On PostgreSQL rows saved in one transaction carry the same transaction id (xmin), which
+    would tie who answered to what they answered."""
+    survey = make_survey(team)
+    blocks = {}
+
+    def spy(model):
+        create = model.objects.create
+
+        def recording(**fields):
+            blocks[model] = list(connection.savepoint_ids)
+            return create(**fields)
+
+        return mock.patch.object(model.objects, "create", side_effect=recording)
+
+    with spy(SurveyReceipt), spy(SurveyResponse):
+        surveys.answer(user("policja.mirzec"), survey, ALL_FOURS)
+
+    receipt_block = blocks[SurveyReceipt][-1]
+    assert receipt_block not in blocks[SurveyResponse]
+
+
+def test_a_failed_answer_takes_its_receipt_back_so_the_member_may_answer_again(team):
+    survey = make_survey(team)
+    with (
+        mock.patch.object(SurveyResponse.objects, "create", side_effect=DatabaseError("disk full")),
+        pytest.raises(DatabaseError),
+    ):
+        surveys.answer(user("policja.mirzec"), survey, ALL_FOURS)
+    assert not SurveyReceipt.objects.filter(survey=survey).exists()
+
+    surveys.answer(user("policja.mirzec"), survey, ALL_FOURS)
+
+    assert SurveyReceipt.objects.filter(survey=survey).count() == 1
     assert SurveyResponse.objects.filter(survey=survey).count() == 1
 
 

@@ -23,10 +23,18 @@ pytestmark = pytest.mark.django_db
 
 
 ANONYMITY_NOTE = (
-    "Your answer is anonymous: it is saved without your name, your institution and the time you sent it. "
-    "The team keeps only that you have answered, so that nobody answers twice. No one, the leader included, "
-    "can see what you answered."
+    "Your answer is saved without your name, your institution and the time you sent it, apart from the note "
+    "that you have answered, so that nobody answers twice. The platform shows no one, the leader included, "
+    "what you answered: only the results of a closed round that at least %(min)s member answered."
 )
+ANONYMITY_NOTE_PLURAL = ANONYMITY_NOTE.replace("%(min)s member answered", "%(min)s members answered")
+
+
+def anonymity_note():
+    """The page's promise as a Polish member reads it (the English until translated)."""
+    with translation.override("pl"):
+        text = translation.ngettext(ANONYMITY_NOTE, ANONYMITY_NOTE_PLURAL, surveys.MIN_ANSWERS)
+    return text % {"min": surveys.MIN_ANSWERS}
 
 
 def found(pattern, text):
@@ -199,7 +207,7 @@ def test_the_answer_form_has_a_labelled_scale_in_a_fieldset_per_statement_and_sa
     for statement in SURVEY_ITEMS.values():
         with translation.override("pl"):
             assert str(statement) in form
-    assert polish(ANONYMITY_NOTE) in page
+    assert anonymity_note() in page
 
 
 def test_a_member_answers_once_and_then_sees_no_form(client, login_as, team):

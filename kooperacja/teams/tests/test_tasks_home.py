@@ -45,3 +45,10 @@ def test_home_shows_no_teams_to_a_regional_analyst(client, login_as):
 def test_the_menu_leads_to_the_teams_of_those_who_use_them(client, login_as, username, shown):
     login_as(username)
     assert ('href="/teams/"' in client.get("/home/").content.decode()) is shown
+
+
+def test_the_teams_app_fills_the_home_page_and_the_menu_through_core_s_registries():
+    from kooperacja.core import home, navigation
+
+    assert "teams:list" in navigation._REGISTERED
+    assert {"tasks", "teams"} <= set(home._CONTENT)

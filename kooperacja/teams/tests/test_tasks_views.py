@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone, translation
 
-from kooperacja.teams.models import Decision, Task, TaskComment, TaskStatus
+from kooperacja.teams.models import Decision, MeetingKind, Task, TaskComment, TaskStatus
 from kooperacja.teams.tests.factories import institution_of, make_meeting, make_task, make_team, user
 
 pytestmark = pytest.mark.django_db
@@ -156,10 +156,50 @@ def test_the_form_is_filled_from_a_decision(client, login_as):
     team = make_team()
     decision = Decision.objects.create(meeting=make_meeting(team), number=2, text="Zorganizować dzień seniora.")
     login_as("lider.mirzec")
-    response = client.get(f"/teams/{team.public_id}/tasks/new/?decision={decision.pk}")
+    response = client.get(f"/teams/{team.public_id}/tasks/new/?decision={decision.public_id}")
     assert response.status_code == 200
     form = response.context["form"]
-    assert form.initial["title"] == "Zorganizować dzień seniora." and form.initial["decision"] == decision.pk
+    assert form.initial["title"] == "Zorganizować dzień seniora." and form.initial["decision"] == decision.public_id
+    assert f'value="{decision.public_id}" selected' in response.content.decode()
+
+
+def test_a_task_made_from_a_decision_keeps_it(client, login_as):
+    team = make_team()
+    decision = Decision.objects.create(meeting=make_meeting(team), number=1, text="Plakat o dyżurach.")
+    login_as("lider.mirzec")
+    response = client.post(f"/teams/{team.public_id}/tasks/new/", _new_task_data(decision=str(decision.public_id)))
+    assert response.status_code == 302
+    assert Task.objects.get(team=team).decision_id == decision.pk
+
+
+@pytest.mark.parametrize("raw", ["nie-uuid", "", "12", "00000000-0000-0000-0000-000000000000", "x" * 2000])
+def test_a_decision_address_naming_no_decision_leaves_the_form_empty(client, login_as, raw):
+    team = make_team()
+    login_as("lider.mirzec")
+    response = client.get(f"/teams/{team.public_id}/tasks/new/", {"decision": raw})
+    assert response.status_code == 200
+    assert response.context["form"].initial == {}
+
+
+def test_a_decision_of_another_team_is_neither_shown_nor_taken(client, login_as):
+    team, other = make_team(), make_team(members=())
+    foreign = Decision.objects.create(meeting=make_meeting(other), text="Cudza decyzja")
+    login_as("lider.mirzec")
+    response = client.get(f"/teams/{team.public_id}/tasks/new/", {"decision": str(foreign.public_id)})
+    assert response.status_code == 200
+    assert response.context["form"].initial == {} and "Cudza decyzja" not in response.content.decode()
+    posted = client.post(f"/teams/{team.public_id}/tasks/new/", _new_task_data(decision=str(foreign.public_id)))
+    assert posted.status_code == 400
+    assert not Task.objects.filter(team=team).exists()
+
+
+def test_a_case_conference_s_decision_is_offered_without_the_conference_s_own_title(client, login_as):
+    team = make_team()
+    meeting = make_meeting(team, kind=MeetingKind.CASE_CONFERENCE, title="Rodzina Kowalskich")
+    Decision.objects.create(meeting=meeting, text="Wizyta w szkole.")
+    login_as("lider.mirzec")
+    body = client.get(f"/teams/{team.public_id}/tasks/new/").content.decode()
+    assert "Wizyta w szkole." in body and "Kowalskich" not in body
 
 
 def test_a_member_who_does_not_run_the_team_may_not_add_tasks(client, login_as):
@@ -244,3 +284,14 @@ def test_an_empty_comment_is_refused_with_a_message(client, login_as):
     assert not TaskComment.objects.filter(task=task).exists()
     assert client.post(f"/teams/tasks/{task.public_id}/comments/", {"text": "Zrobię."}).status_code == 302
     assert "Zrobię." in client.get(f"/teams/tasks/{task.public_id}/").content.decode()
+
+
+def test_a_task_from_a_case_conference_names_the_conference_only_by_its_kind(client, login_as):
+    team = make_team()
+    meeting = make_meeting(team, kind=MeetingKind.CASE_CONFERENCE, title="Rodzina Kowalskich")
+    decision = Decision.objects.create(meeting=meeting, text="Wizyta w szkole.")
+    task = make_task(team, owner="policja.mirzec", decision=decision)
+    login_as("policja.mirzec")
+    body = client.get(f"/teams/tasks/{task.public_id}/").content.decode()
+    assert "Wizyta w szkole." in body and "Kowalskich" not in body
+    assert polish("Case conference") in body

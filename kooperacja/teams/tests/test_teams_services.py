@@ -116,7 +116,7 @@ def test_it_adds_a_representative_of_an_institution_of_the_powiat():
     assert member.role == TeamRole.MEMBER
     assert member.joined_on == TODAY()
     assert services.is_member_on(team, user("szkola.mirzec"), TODAY())
-    assert AuditEvent.objects.filter(action=AuditAction.PERMISSION_CHANGE, object_id=str(member.pk)).exists()
+    assert AuditEvent.objects.filter(action=AuditAction.PERMISSION_CHANGE, object_id=str(member.public_id)).exists()
 
 
 def test_it_refuses_a_person_who_is_not_staff_of_the_chosen_institution():

@@ -10,12 +10,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from kooperacja.core.models import AuditAction, AuditEvent
 from kooperacja.teams import workload as workloads
 from kooperacja.teams.models import (
     Agreement,
     AgreementParty,
     Attendance,
     Decision,
+    MeetingKind,
     MeetingStatus,
     Obligation,
     ObligationStatus,
@@ -206,7 +208,7 @@ QUERIES_WORKLOAD = 13
 
 def recognition_url(team, username, pdf=False):
     member = TeamMember.objects.get(team=team, user=user(username))
-    return reverse("teams:recognition_pdf" if pdf else "teams:recognition", args=[team.public_id, member.pk])
+    return reverse("teams:recognition_pdf" if pdf else "teams:recognition", args=[team.public_id, member.public_id])
 
 
 def test_a_member_sees_their_own_recognition_but_not_others(client, login_as, team):
@@ -221,7 +223,7 @@ def test_a_member_of_another_team_is_not_found(client, login_as, team):
     other = make_team()
     member = TeamMember.objects.get(team=other, user=user("policja.mirzec"))
 
-    assert client.get(reverse("teams:recognition", args=[team.public_id, member.pk])).status_code == 404
+    assert client.get(reverse("teams:recognition", args=[team.public_id, member.public_id])).status_code == 404
 
 
 def test_the_recognition_pdf_is_a_pdf(client, login_as, team):
@@ -231,3 +233,38 @@ def test_the_recognition_pdf_is_a_pdf(client, login_as, team):
     response = client.get(recognition_url(team, "policja.mirzec", pdf=True))
 
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
+def test_the_csv_export_of_staff_data_is_on_the_record(client, login_as, team):
+    login_as("lider.mirzec")
+
+    response = client.get(reverse("teams:workload", args=[team.public_id]), {"format": "csv"})
+
+    assert response.status_code == 200
+    (event,) = AuditEvent.objects.filter(action=AuditAction.EXPORT, object_id=str(team.public_id))
+    assert event.actor == user("lider.mirzec") and event.details["workload"] == "csv"
+
+
+def test_the_recognition_pdf_is_on_the_record_and_a_page_is_not(client, login_as, team):
+    member = TeamMember.objects.get(team=team, user=user("policja.mirzec"))
+    login_as("pcpr.starachowice")
+
+    client.get(recognition_url(team, "policja.mirzec"))
+    assert not AuditEvent.objects.filter(object_id=str(member.public_id)).exists()
+    client.get(recognition_url(team, "policja.mirzec", pdf=True))
+
+    (event,) = AuditEvent.objects.filter(action=AuditAction.PRINT, object_id=str(member.public_id))
+    assert event.actor == user("pcpr.starachowice") and event.details["team"] == str(team.public_id)
+
+
+def test_the_recognition_lists_a_case_conference_without_its_own_title(client, login_as, team):
+    conference = held_meeting(team)
+    conference.kind, conference.title = MeetingKind.CASE_CONFERENCE, "Narada o rodzinie Kowalskich"
+    conference.save()
+    came(conference, "policja.mirzec")
+    login_as("policja.mirzec")
+
+    page = client.get(recognition_url(team, "policja.mirzec")).content.decode()
+
+    assert "Kowalskich" not in page
+    assert conference.listed_title in page

@@ -12,7 +12,7 @@ from uuid import UUID
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
@@ -24,7 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from kooperacja.core import audit, evidence
 from kooperacja.core.forms.conflicts import differences, put_refusal, rebound
-from kooperacja.core.http import AuthenticatedHttpRequest, serve_private_file
+from kooperacja.core.http import GET_POST, AuthenticatedHttpRequest, serve_private_file
 from kooperacja.core.models import AuditAction
 from kooperacja.teams import agreements as service
 from kooperacja.teams import policies
@@ -37,14 +37,9 @@ from kooperacja.teams.forms.agreements import (
 )
 from kooperacja.teams.models import OPEN_OBLIGATION_STATUSES, Agreement, AgreementParty, Obligation, Team
 from kooperacja.teams.policies import TeamAccess
-from kooperacja.teams.views.teams import GET_POST, team_page
+from kooperacja.teams.views.teams import team_page
 
 PARTY_RELATIONS = ("voivodeship", "county", "municipality", "institution")
-
-
-def _ran(access: TeamAccess) -> None:
-    if not access.runs:
-        raise PermissionDenied
 
 
 # --- A team's agreements -----------------------------------------------------------------------
@@ -95,7 +90,7 @@ def _form_page(
 @login_required
 def agreement_create(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     team, access = policies.get_team_for_user(request.user, public_id)
-    _ran(access)
+    policies.require_runs(access)
     heading, back = _("Record an agreement"), reverse("teams:agreements", args=[team.public_id])
     if request.method != "POST":
         return _form_page(request, team, AgreementForm(), heading, back)
@@ -170,7 +165,7 @@ def agreement_detail(request: AuthenticatedHttpRequest, public_id: UUID) -> Http
 @login_required
 def agreement_edit(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     agreement, access = policies.get_agreement_for_user(request.user, public_id)
-    _ran(access)
+    policies.require_runs(access)
     team = agreement.team
     heading, back = _("Edit the agreement"), reverse("teams:agreement", args=[agreement.public_id])
     if request.method != "POST":
@@ -218,7 +213,7 @@ def agreement_scan(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRe
 @login_required
 def party_add(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     agreement, access = policies.get_agreement_for_user(request.user, public_id)
-    _ran(access)
+    policies.require_runs(access)
     form = PartyForm(request.POST, team=agreement.team)
     if form.is_valid():
         try:
@@ -235,7 +230,7 @@ def party_add(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRespons
 @login_required
 def obligation_add(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     agreement, access = policies.get_agreement_for_user(request.user, public_id)
-    _ran(access)
+    policies.require_runs(access)
     form = ObligationForm(request.POST, agreement=agreement)
     if form.is_valid():
         data = form.cleaned_data
@@ -289,7 +284,7 @@ def obligation_detail(request: AuthenticatedHttpRequest, public_id: UUID) -> Htt
     obligation, access = policies.get_obligation_for_user(request.user, public_id)
     if request.method != "POST":
         return _obligation_page(request, obligation, access)
-    _ran(access)
+    policies.require_runs(access)
     form = ObligationStatusForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -312,7 +307,7 @@ def obligation_detail(request: AuthenticatedHttpRequest, public_id: UUID) -> Htt
 @login_required
 def evidence_add(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     obligation, access = policies.get_obligation_for_user(request.user, public_id)
-    _ran(access)
+    policies.require_runs(access)
     team = obligation.agreement.team
     form = EvidenceForm(request.POST, team=team)
     if form.is_valid():
@@ -329,9 +324,9 @@ def evidence_add(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResp
 
 @require_POST
 @login_required
-def evidence_remove(request: AuthenticatedHttpRequest, public_id: UUID, link_id: int) -> HttpResponse:
+def evidence_remove(request: AuthenticatedHttpRequest, public_id: UUID, link_id: UUID) -> HttpResponse:
     obligation, access = policies.get_obligation_for_user(request.user, public_id)
-    _ran(access)
+    policies.require_runs(access)
     try:
         service.remove_evidence(request.user, obligation, link_id)
     except ValidationError:
@@ -350,5 +345,5 @@ urls: list[URLPattern] = [
     path("agreements/<uuid:public_id>/obligations/", obligation_add, name="obligation_add"),
     path("obligations/<uuid:public_id>/", obligation_detail, name="obligation"),
     path("obligations/<uuid:public_id>/evidence/", evidence_add, name="evidence_add"),
-    path("obligations/<uuid:public_id>/evidence/<int:link_id>/remove/", evidence_remove, name="evidence_remove"),
+    path("obligations/<uuid:public_id>/evidence/<uuid:link_id>/remove/", evidence_remove, name="evidence_remove"),
 ]

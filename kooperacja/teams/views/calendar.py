@@ -26,13 +26,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
-from kooperacja.core.http import AuthenticatedHttpRequest
+from kooperacja.core.http import GET_POST, AuthenticatedHttpRequest
 from kooperacja.teams import feeds
 from kooperacja.teams.ics import calendar_ics, public_summary
 from kooperacja.teams.models import Meeting, MeetingStatus, Team
 from kooperacja.teams.policies import uses_teams, visible_meetings, visible_teams
 
 VIEWS = ("month", "list")
+# The years the calendar shows: far wider than any team's life, and far enough inside what
+# dates can hold that a month before or after (and the days of its first and last weeks) exist.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
 
 
 @dataclass(frozen=True)
@@ -58,9 +61,10 @@ def _parse_month(raw: str | None, today: dt.date) -> dt.date | None:
         return today.replace(day=1)
     try:
         year, month = (int(part) for part in raw.split("-"))
-        return dt.date(year, month, 1)
+        first = dt.date(year, month, 1)
     except ValueError:
         return None
+    return first if FIRST_YEAR <= year <= LAST_YEAR else None
 
 
 def _choice(query: QueryDict, teams: list[Team], today: dt.date) -> Choice:
@@ -84,6 +88,14 @@ def _choice(query: QueryDict, teams: list[Team], today: dt.date) -> Choice:
 def _shift(month: dt.date, by: int) -> dt.date:
     index = month.year * 12 + month.month - 1 + by
     return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def _neighbour(choice: Choice, by: int) -> tuple[dt.date, str] | None:
+    """The month before or after, with its link; None past the years the calendar shows."""
+    month = _shift(choice.month, by)
+    if not FIRST_YEAR <= month.year <= LAST_YEAR:
+        return None
+    return month, _link(choice, month)
 
 
 def _link(choice: Choice, month: dt.date, view: str | None = None) -> str:
@@ -132,8 +144,8 @@ def calendar_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         "weeks": days,
         "list_days": in_month,
         "weekdays": [(WEEKDAYS[number], WEEKDAYS_ABBR[number]) for number in range(7)],
-        "previous": (_shift(choice.month, -1), _link(choice, _shift(choice.month, -1))),
-        "next": (_shift(choice.month, 1), _link(choice, _shift(choice.month, 1))),
+        "previous": _neighbour(choice, -1),
+        "next": _neighbour(choice, 1),
         "this_month": _link(choice, today.replace(day=1)),
         "month_view": _link(choice, choice.month, "month"),
         "list_view": _link(choice, choice.month, "list"),
@@ -145,34 +157,47 @@ def calendar_page(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 # --- The personal feed ------------------------------------------------------------------------
 
-FEED_ACTIONS = {
-    "create": (feeds.create_feed, gettext_lazy("Your calendar address is ready: copy it into your calendar program.")),
-    "replace": (feeds.replace_feed, gettext_lazy("A new address was made; the old one no longer works.")),
-    "revoke": (feeds.revoke_feed, gettext_lazy("The address was revoked: it no longer works.")),
+MADE = {
+    "create": gettext_lazy("Your calendar address is ready."),
+    "replace": gettext_lazy("A new address was made; the old one no longer works."),
 }
 
 
-def _feed_page(request: AuthenticatedHttpRequest, *, status: int = 200, problem: str = "") -> HttpResponse:
-    feed = feeds.live_feed(request.user)
-    address = request.build_absolute_uri(reverse("teams:feed", args=[feed.token])) if feed else ""
-    context = {"feed": feed, "address": address, "problem": problem, "days_back": feeds.FEED_DAYS_BACK}
+def _feed_page(
+    request: AuthenticatedHttpRequest, *, token: str = "", status: int = 200, problem: str = ""
+) -> HttpResponse:
+    """The settings page. The full address only exists in the response that made it (only its
+    hash is kept), so `token` is given right after making or replacing it, and never later."""
+    address = request.build_absolute_uri(reverse("teams:feed", args=[token])) if token else ""
+    context = {
+        "feed": feeds.live_feed(request.user),
+        "address": address,
+        "problem": problem,
+        "days_back": feeds.FEED_DAYS_BACK,
+    }
     return render(request, "teams/calendar/feed.html", context, status=status)
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
+@require_http_methods(GET_POST)
 @login_required
 def feed_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not uses_teams(request.user):
         raise PermissionDenied
     if request.method != "POST":
         return _feed_page(request)
-    action = FEED_ACTIONS.get(request.POST.get("action", ""))
-    if action is None:
+    action = request.POST.get("action", "")
+    if action == "revoke":
+        feeds.revoke_feed(request.user)
+        messages.success(request, _("The address was revoked: it no longer works."))
+        return redirect("teams:feed_settings")
+    if action not in MADE:
         return _feed_page(request, status=400, problem=_("Choose what to do with the address: nothing was changed."))
-    act, done = action
-    act(request.user)
-    messages.success(request, done)
-    return redirect("teams:feed_settings")
+    _feed, token = feeds.create_feed(request.user)
+    messages.success(request, MADE[action])
+    # Rendered here, not after a redirect: this response is the only one that can show the address.
+    response = _feed_page(request, token=token)
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_safe

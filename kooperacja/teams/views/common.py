@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -33,13 +33,9 @@ _TABS = [
 
 
 def team_tabs(team: Team, access: TeamAccess) -> list[Tab]:
-    """The sections of a team the user may open, in order (a section not built yet is left out)."""
-    tabs = []
-    for key, url_name, label, shown_to in _TABS:
-        if shown_to == "workload" and not access.sees_workload:
-            continue
-        try:
-            tabs.append(Tab(key, label, reverse(url_name, args=[team.public_id])))
-        except NoReverseMatch:
-            continue
-    return tabs
+    """The sections of a team the user may open, in order."""
+    return [
+        Tab(key, label, reverse(url_name, args=[team.public_id]))
+        for key, url_name, label, shown_to in _TABS
+        if shown_to == "all" or access.sees_workload
+    ]

@@ -9,7 +9,6 @@ edit the case bring it, write its minutes or take it off (403 for its other read
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
@@ -25,7 +24,7 @@ from kooperacja.cases.models import ConsentCategory
 from kooperacja.cases.policies import CaseAccess, case_access, knows_identity
 from kooperacja.cases.services import audit_case
 from kooperacja.core.forms.conflicts import Difference, put_refusal
-from kooperacja.core.http import AuthenticatedHttpRequest
+from kooperacja.core.http import GET_POST, AuthenticatedHttpRequest
 from kooperacja.core.models import AuditAction
 from kooperacja.teams import conferences
 from kooperacja.teams.forms.conferences import AddCaseForm, CaseMinutesForm, may_bring_cases
@@ -33,29 +32,12 @@ from kooperacja.teams.models import Meeting, MeetingCase, MeetingKind
 from kooperacja.teams.policies import TeamAccess, get_meeting_for_user
 from kooperacja.teams.views.common import team_tabs
 
-GET_POST = ["GET", "HEAD", "POST"]
-
 
 def _conference(request: AuthenticatedHttpRequest, public_id: UUID) -> tuple[Meeting, TeamAccess]:
     meeting, access = get_meeting_for_user(request.user, public_id)
     if meeting.kind != MeetingKind.CASE_CONFERENCE:
         raise Http404
     return meeting, access
-
-
-def _gaps(rows: list[conferences.CaseRow], meeting: Meeting) -> list[dict[str, Any]]:
-    """The consent gaps of the cases the user sees whole: those are the users who can ask the
-    people of the case for consent (a partner is not told who else was left out)."""
-    whole = {row.link.case_id for row in rows if row.access is not None and row.access.whole}
-    return [
-        {
-            "case": gap.case,
-            "institution": gap.institution,
-            "persons": conferences.persons_without_consent(gap.case, gap.institution),
-        }
-        for gap in conferences.consent_gaps(meeting)
-        if gap.case.pk in whole
-    ]
 
 
 @require_http_methods(GET_POST)
@@ -80,14 +62,14 @@ def conference_cases(request: AuthenticatedHttpRequest, public_id: UUID) -> Http
         status = 400
     elif may_bring:
         form = AddCaseForm(user=request.user, meeting=meeting)
-    rows = conferences.case_rows(request.user, meeting, request=request)
+    shown = conferences.conference_cases(request.user, meeting, request=request)
     context = {
         "team": meeting.team,
         "tabs": team_tabs(meeting.team, access),
         "meeting": meeting,
-        "rows": rows,
-        "gaps": _gaps(rows, meeting),
-        "present": conferences.present_institutions(meeting),
+        "rows": shown.rows,
+        "gaps": shown.gaps,
+        "present": shown.present,
         "form": form if form is not None and form.fields["case"].queryset.exists() else None,  # type: ignore[attr-defined]
         "offered": form is not None,
     }
@@ -121,11 +103,16 @@ def conference_case(request: AuthenticatedHttpRequest, public_id: UUID, case_id:
     if not access.can_edit:
         raise PermissionDenied
     action = request.POST.get("action")
+    form = CaseMinutesForm(request.POST)
     if action == "remove":
-        conferences.remove_case(request.user, link)
+        try:
+            conferences.remove_case(request.user, link)
+        except ValidationError as refusal:
+            form.is_valid()
+            put_refusal(form, refusal)
+            return _case_page(request, link, access, team_access, form, status=400)
         messages.success(request, _("The case was taken off the conference."))
         return redirect("teams:conference_cases", public_id=link.meeting.public_id)
-    form = CaseMinutesForm(request.POST)
     if action != "save":
         form.is_valid()
         form.add_error(None, _("Choose what to do: save the minutes or take the case off the conference."))
@@ -134,7 +121,7 @@ def conference_case(request: AuthenticatedHttpRequest, public_id: UUID, case_id:
         return _case_page(request, link, access, team_access, form, status=400)
     try:
         conferences.record_case_minutes(
-            request.user, link, form.cleaned_data["minutes"], seen=form.cleaned_data["seen"] or None
+            request.user, link, form.cleaned_data["minutes"], seen=form.cleaned_data["seen"]
         )
     except conferences.StaleCaseMinutes:
         again = request.POST.copy()

@@ -5,6 +5,9 @@ meeting as an `.ics` file.
 
 Meetings are fetched through `teams.policies` (404 outside the user's teams); changes are for
 those who run the team (403 for anyone else), the answer to an invitation for the invitee.
+A case conference's text (title, agenda, minutes, decisions, attachments) may name a family:
+it is shown, printed and changed only by those `policies.sees_conference_text` lets read it;
+the others see when and where it is held, and get 403 on the pages of its text.
 Every change goes through `teams.meetings`, whose refusals the pages show on the form they
 came from, changing nothing.
 """
@@ -23,14 +26,16 @@ from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, URLPattern, path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from kooperacja.core import audit
 from kooperacja.core.forms.conflicts import differences, put_refusal, rebound
-from kooperacja.core.http import AuthenticatedHttpRequest
-from kooperacja.core.pdf import render_pdf
+from kooperacja.core.http import GET_POST, AuthenticatedHttpRequest
+from kooperacja.core.models import AuditAction
+from kooperacja.core.pdf import REPORT_CSS, render_pdf
 from kooperacja.teams import ics, services
 from kooperacja.teams import meetings as service
 from kooperacja.teams.forms.meetings import (
@@ -44,33 +49,41 @@ from kooperacja.teams.forms.meetings import (
     VersionForm,
 )
 from kooperacja.teams.models import Decision, Meeting, MeetingKind, MeetingStatus, Team, TeamDocument
-from kooperacja.teams.policies import TeamAccess, get_meeting_for_user, get_team_for_user
+from kooperacja.teams.policies import (
+    TeamAccess,
+    get_meeting_for_user,
+    get_team_for_user,
+    require_runs,
+    sees_conference_text,
+)
 from kooperacja.teams.views.common import team_tabs
-
-GET_POST = ["GET", "HEAD", "POST"]
-
-
-def _runs(access: TeamAccess) -> None:
-    if not access.runs:
-        raise PermissionDenied
 
 
 def _meeting_to_run(request: AuthenticatedHttpRequest, public_id: UUID) -> Meeting:
     meeting, access = get_meeting_for_user(request.user, public_id)
-    _runs(access)
+    require_runs(access)
     return meeting
+
+
+def _require_text(request: AuthenticatedHttpRequest, meeting: Meeting) -> None:
+    """403 for a page that shows or changes what a case conference's text says, unless the
+    user may read it (running the team is not enough: the text may name a family)."""
+    if not sees_conference_text(request.user, meeting):
+        raise PermissionDenied
+
+
+def _text_to_run(request: AuthenticatedHttpRequest, public_id: UUID) -> Meeting:
+    meeting = _meeting_to_run(request, public_id)
+    _require_text(request, meeting)
+    return meeting
+
+
+def _shown_title(request: AuthenticatedHttpRequest, meeting: Meeting) -> str:
+    return meeting.title if sees_conference_text(request.user, meeting) else meeting.listed_title
 
 
 def _to_meeting(meeting: Meeting, anchor: str = "") -> HttpResponse:
     return redirect(reverse("teams:meeting", args=[meeting.public_id]) + anchor)
-
-
-def _url_or_empty(name: str, *args: Any) -> str:
-    """The address of a page of another part of the teams app, or "" while it is not built."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
 
 
 # --- A team's meetings ------------------------------------------------------------------------
@@ -112,6 +125,7 @@ def _form_page(
     context = {
         "team": team,
         "meeting": meeting,
+        "meeting_title": _shown_title(request, meeting) if meeting else "",
         "form": form,
         "heading": heading,
         "status_code": status,
@@ -126,7 +140,7 @@ def _form_page(
 @login_required
 def meeting_create(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     team, access = get_team_for_user(request.user, public_id)
-    _runs(access)
+    require_runs(access)
     heading = _("Plan a meeting")
     if request.method != "POST":
         start = (timezone.localtime() + dt.timedelta(days=7)).replace(hour=10, minute=0, second=0, microsecond=0)
@@ -150,22 +164,35 @@ def meeting_create(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRe
 # --- The meeting page -------------------------------------------------------------------------
 
 
-def meeting_details(meeting: Meeting) -> dict[str, Any]:
-    """Attendance, decisions and attachments of a meeting, in a fixed number of queries."""
+def meeting_details(meeting: Meeting, *, with_text: bool = True) -> dict[str, Any]:
+    """Attendance, decisions and attachments of a meeting, in a fixed number of queries;
+    without the decisions and attachments when the user may not read the meeting's text."""
     attendances = list(meeting.attendances.select_related("institution", "user").order_by("institution__name", "id"))
-    decisions = list(meeting.decisions.order_by("number", "id"))
+    decisions = list(meeting.decisions.order_by("number", "id")) if with_text else []
+    attachments = TeamDocument.objects.filter(meeting=meeting).order_by("uploaded_at", "id") if with_text else []
     return {
         "attendances": attendances,
         "invitations": [row for row in attendances if row.invited_at is not None],
         "present": [row for row in attendances if row.attended],
         "decisions": decisions,
-        "attachments": list(TeamDocument.objects.filter(meeting=meeting).order_by("uploaded_at", "id")),
+        "attachments": list(attachments),
     }
 
 
 def _decision_rows(team: Team, decisions: list[Decision]) -> list[dict[str, Any]]:
-    create = _url_or_empty("teams:task_create", team.public_id)
-    return [{"decision": d, "task_url": f"{create}?decision={d.pk}" if create else ""} for d in decisions]
+    create = reverse("teams:task_create", args=[team.public_id])
+    return [{"decision": d, "task_url": f"{create}?decision={d.public_id}"} for d in decisions]
+
+
+def _detail_forms(meeting: Meeting, access: TeamAccess, invitation: Any, *, started: bool) -> dict[str, Any]:
+    planned = meeting.status == MeetingStatus.PLANNED
+    return {
+        "respond_form": RespondForm(initial={"answer": invitation.response}) if invitation else None,
+        "invite_form": InviteForm(meeting=meeting) if access.runs and planned and not started else None,
+        "cancel_form": VersionForm(initial={"version": meeting.version}),
+        "decision_form": DecisionForm(),
+        "attachment_form": AttachmentForm(),
+    }
 
 
 @require_safe
@@ -173,28 +200,26 @@ def _decision_rows(team: Team, decisions: list[Decision]) -> list[dict[str, Any]
 def meeting_detail(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     meeting, access = get_meeting_for_user(request.user, public_id)
     team = meeting.team
-    details = meeting_details(meeting)
+    sees_text = sees_conference_text(request.user, meeting)
+    details = meeting_details(meeting, with_text=sees_text)
     invitation = next((row for row in details["invitations"] if row.user_id == request.user.pk), None)
-    planned = meeting.status == MeetingStatus.PLANNED
+    started = meeting.starts_at <= timezone.now()
+    conference = meeting.kind == MeetingKind.CASE_CONFERENCE
     context = {
         "team": team,
         "access": access,
         "tabs": team_tabs(team, access),
         "meeting": meeting,
+        "meeting_title": meeting.title if sees_text else meeting.listed_title,
+        "sees_text": sees_text,
         **details,
         "decision_rows": _decision_rows(team, details["decisions"]),
-        "started": meeting.starts_at <= timezone.now(),
-        "planned": planned,
+        "started": started,
+        "planned": meeting.status == MeetingStatus.PLANNED,
         "cancelled": meeting.status == MeetingStatus.CANCELLED,
         "invitation": invitation,
-        "respond_form": RespondForm(initial={"answer": invitation.response}) if invitation else None,
-        "invite_form": InviteForm(meeting=meeting) if access.runs and planned else None,
-        "cancel_form": VersionForm(initial={"version": meeting.version}),
-        "decision_form": DecisionForm(),
-        "attachment_form": AttachmentForm(),
-        "cases_url": _url_or_empty("teams:conference_cases", meeting.public_id)
-        if meeting.kind == MeetingKind.CASE_CONFERENCE
-        else "",
+        **_detail_forms(meeting, access, invitation, started=started),
+        "cases_url": reverse("teams:conference_cases", args=[meeting.public_id]) if conference else "",
     }
     return render(request, "teams/meeting/detail.html", context)
 
@@ -212,7 +237,7 @@ def _when(value: Any) -> str:
 @require_http_methods(GET_POST)
 @login_required
 def meeting_edit(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
-    meeting = _meeting_to_run(request, public_id)
+    meeting = _text_to_run(request, public_id)
     team = meeting.team
     heading = _("Change the meeting")
     if meeting.status == MeetingStatus.CANCELLED:
@@ -318,20 +343,41 @@ def meeting_respond(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpR
 def meeting_attendance(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     meeting = _meeting_to_run(request, public_id)
     people = service.attendees(meeting)
-    posted = request.method == "POST"
-    form = AttendanceForm(request.POST if posted else None, meeting=meeting, people=people)
-    status = 200
-    if posted:
-        if form.is_valid():
-            try:
-                service.record_attendance(request.user, meeting, form.attendance_rows())
-            except ValidationError as refusal:
-                put_refusal(form, refusal)
-            else:
-                messages.success(request, _("The attendance was saved."))
-                return _to_meeting(meeting, "#attendance")
-        status = 400
-    context = {"team": meeting.team, "meeting": meeting, "form": form, "hours": meeting.hours}
+    if request.method != "POST":
+        return _attendance_page(request, meeting, AttendanceForm(meeting=meeting, people=people))
+    form = AttendanceForm(request.POST, meeting=meeting, people=people)
+    if form.is_valid():
+        try:
+            service.record_attendance(request.user, meeting, form.attendance_rows(), form.cleaned_data["version"])
+        except service.StaleMeeting:
+            meeting.refresh_from_db()
+            saved_now = AttendanceForm(meeting=meeting, people=people).saved_values()
+            again = rebound(AttendanceForm, request.POST, meeting.version, meeting=meeting, people=people)
+            return _attendance_page(request, meeting, again, status=409, conflict=differences(form, saved_now))
+        except ValidationError as refusal:
+            put_refusal(form, refusal)
+        else:
+            messages.success(request, _("The attendance was saved."))
+            return _to_meeting(meeting, "#attendance")
+    return _attendance_page(request, meeting, form, status=400)
+
+
+def _attendance_page(
+    request: AuthenticatedHttpRequest,
+    meeting: Meeting,
+    form: AttendanceForm,
+    *,
+    status: int = 200,
+    conflict: Any = None,
+) -> HttpResponse:
+    context = {
+        "team": meeting.team,
+        "meeting": meeting,
+        "meeting_title": _shown_title(request, meeting),
+        "form": form,
+        "hours": meeting.hours,
+        "conflict": conflict,
+    }
     return render(request, "teams/meeting/attendance.html", context, status=status)
 
 
@@ -341,7 +387,7 @@ def meeting_attendance(request: AuthenticatedHttpRequest, public_id: UUID) -> Ht
 @require_http_methods(GET_POST)
 @login_required
 def meeting_minutes(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
-    meeting = _meeting_to_run(request, public_id)
+    meeting = _text_to_run(request, public_id)
     team = meeting.team
     heading = _("Minutes of the meeting")
     intro = _("Saving the minutes marks the meeting as held.")
@@ -368,7 +414,7 @@ def meeting_minutes(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpR
 @require_POST
 @login_required
 def decision_add(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
-    meeting = _meeting_to_run(request, public_id)
+    meeting = _text_to_run(request, public_id)
     form = DecisionForm(request.POST)
     if form.is_valid():
         try:
@@ -392,7 +438,7 @@ def decision_add(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResp
 @require_POST
 @login_required
 def attachment_add(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
-    meeting = _meeting_to_run(request, public_id)
+    meeting = _text_to_run(request, public_id)
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -411,30 +457,20 @@ def attachment_add(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRe
 
 # --- The PDF and the calendar file ------------------------------------------------------------
 
-PDF_CSS = """
-@page { size: A4; margin: 18mm 16mm; @bottom-right { content: counter(page) " / " counter(pages); font-size: 8pt; } }
-body { font-family: "DejaVu Sans", sans-serif; font-size: 9.5pt; line-height: 1.35; }
-h1 { font-size: 15pt; margin: 0 0 3mm; } h2 { font-size: 12pt; margin: 6mm 0 2mm; }
-dl { display: grid; grid-template-columns: 40mm auto; margin: 0; } dt { font-weight: bold; } dd { margin: 0 0 1mm; }
-table { width: 100%; border-collapse: collapse; margin-bottom: 3mm; }
-th, td { border: 0.5pt solid #777; padding: 1mm 1.5mm; text-align: left; vertical-align: top; }
-.text { white-space: pre-wrap; }
-.signatures { margin-top: 16mm; display: flex; justify-content: space-between; }
-.signatures div { width: 45%; text-align: center; border-top: 0.8pt solid #000; padding-top: 1mm; font-size: 8.5pt; }
-"""
-
 
 @require_safe
 @login_required
 def meeting_pdf(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     meeting, _access = get_meeting_for_user(request.user, public_id)
+    _require_text(request, meeting)
     details = meeting_details(meeting)
+    audit.record(AuditAction.PRINT, request=request, obj=meeting, municipality_code=meeting.team.municipality.code)
     html = render_to_string(
         "teams/meeting/pdf.html",
         {"meeting": meeting, "team": meeting.team, "today": timezone.localdate(), **details},
         request,
     )
-    response = HttpResponse(render_pdf(html, css=PDF_CSS), content_type="application/pdf")
+    response = HttpResponse(render_pdf(html, css=REPORT_CSS), content_type="application/pdf")
     response["Content-Disposition"] = 'inline; filename="protokol-spotkania.pdf"'
     return response
 

@@ -25,14 +25,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from kooperacja.core.forms.conflicts import put_refusal
-from kooperacja.core.http import AuthenticatedHttpRequest
-from kooperacja.teams import surveys
+from kooperacja.core.http import GET_POST, AuthenticatedHttpRequest
+from kooperacja.teams import policies, surveys
 from kooperacja.teams.forms.surveys import AnswerForm, OpenSurveyForm
 from kooperacja.teams.models import SURVEY_ITEMS, Survey, SurveyReceipt, Team
 from kooperacja.teams.policies import TeamAccess, get_survey_for_user, get_team_for_user
 from kooperacja.teams.views.common import team_tabs
 
-GET_POST = ["GET", "HEAD", "POST"]
 # The chart shows the latest rounds only, so that their dates stay readable; the table has all.
 CHART_ROUNDS = 6
 # The chart's geometry (SVG user units): one small panel per statement, one under another.
@@ -163,8 +162,7 @@ def _chart_description(rounds: list[surveys.RoundSummary]) -> str:
 @login_required
 def survey_create(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     team, access = get_team_for_user(request.user, public_id)
-    if not access.runs:
-        raise PermissionDenied
+    policies.require_runs(access)
     if request.method != "POST":
         today = timezone.localdate()
         initial = {

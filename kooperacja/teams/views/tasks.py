@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from kooperacja.core.forms.conflicts import differences, put_refusal, rebound
-from kooperacja.core.http import AuthenticatedHttpRequest
+from kooperacja.core.http import GET_POST, AuthenticatedHttpRequest
 from kooperacja.teams import tasks as service
 from kooperacja.teams.forms.tasks import CommentForm, StatusForm, TaskFilterForm, TaskForm
 from kooperacja.teams.models import OPEN_TASK_STATUSES, Decision, Task, Team
@@ -33,11 +33,11 @@ from kooperacja.teams.policies import (
     get_task_for_user,
     get_team_for_user,
     may_update_task,
+    require_runs,
     uses_teams,
 )
 from kooperacja.teams.views.common import team_tabs
 
-GET_POST = ["GET", "HEAD", "POST"]
 PAGE_SIZE = 50
 
 
@@ -112,26 +112,25 @@ def _form_page(
     return render(request, "teams/task/form.html", context, status=status)
 
 
-def _runs(access: TeamAccess) -> None:
-    if not access.runs:
-        raise PermissionDenied
-
-
 def _from_decision(team: Team, raw: str | None) -> dict[str, Any]:
-    """The new task's form filled from a decision of the team (`?decision=<id>`)."""
-    if not raw or not raw.isdigit():
+    """The new task's form filled from a decision of the team (`?decision=<its public id>`, the
+    link beside each decision of a meeting). An address naming no decision of this team fills
+    nothing: the empty form is still the right page, and it tells nothing about other teams."""
+    try:
+        public_id = UUID(raw or "")
+    except ValueError:
         return {}
-    decision = Decision.objects.filter(pk=int(raw), meeting__team=team).first()
+    decision = Decision.objects.filter(public_id=public_id, meeting__team=team).first()
     if decision is None:
         return {}
-    return {"decision": decision.pk, "title": " ".join(decision.text.split())[:300]}
+    return {"decision": decision.public_id, "title": " ".join(decision.text.split())[:300]}
 
 
 @require_http_methods(GET_POST)
 @login_required
 def task_create(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     team, access = get_team_for_user(request.user, public_id)
-    _runs(access)
+    require_runs(access)
     heading = _("A new task")
     if request.method != "POST":
         form = TaskForm(team=team, initial=_from_decision(team, request.GET.get("decision")))
@@ -152,7 +151,7 @@ def task_create(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRespo
 @login_required
 def task_edit(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     task, access = get_task_for_user(request.user, public_id)
-    _runs(access)
+    require_runs(access)
     team = task.team
     heading = _("Edit the task")
     if request.method != "POST":

@@ -13,8 +13,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
@@ -24,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from kooperacja.core import audit
 from kooperacja.core.forms.conflicts import differences, put_refusal, rebound
-from kooperacja.core.http import AuthenticatedHttpRequest, serve_private_file
+from kooperacja.core.http import GET_POST, AuthenticatedHttpRequest, serve_private_file
 from kooperacja.core.models import AuditAction
 from kooperacja.teams import policies, services
 from kooperacja.teams.forms.teams import (
@@ -48,20 +47,12 @@ from kooperacja.teams.models import (
 from kooperacja.teams.policies import TeamAccess
 from kooperacja.teams.views.common import team_tabs
 
-GET_POST = ["GET", "HEAD", "POST"]
 UPCOMING_MEETINGS = 5
 
 
 def team_page(team: Team, access: TeamAccess, **context: Any) -> dict[str, Any]:
     """The context every page of a team starts from: the team, the user's access and the tabs."""
     return {"team": team, "access": access, "tabs": team_tabs(team, access), **context}
-
-
-def _runner(request: AuthenticatedHttpRequest, public_id: UUID) -> tuple[Team, TeamAccess]:
-    team, access = policies.get_team_for_user(request.user, public_id)
-    if not access.runs:
-        raise PermissionDenied
-    return team, access
 
 
 # --- The list and founding a team --------------------------------------------------------------
@@ -72,12 +63,10 @@ def _runner(request: AuthenticatedHttpRequest, public_id: UUID) -> tuple[Team, T
 def team_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not policies.uses_teams(request.user):
         raise PermissionDenied
-    today = timezone.localdate()
-    current = Q(members__joined_on__lte=today) & (Q(members__left_on__isnull=True) | Q(members__left_on__gt=today))
     teams = (
         policies.visible_teams(request.user)
+        .with_member_count()
         .select_related("municipality", "county")
-        .annotate(member_count=Count("members", filter=current, distinct=True))
         .order_by("-is_active", "name", "id")
     )
     context = {"teams": teams, "may_create": services.may_create_teams(request.user)}
@@ -171,7 +160,8 @@ def team_detail(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRespo
 @require_http_methods(GET_POST)
 @login_required
 def team_edit(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
-    team, _access = _runner(request, public_id)
+    team, access = policies.get_team_for_user(request.user, public_id)
+    policies.require_runs(access)
     heading, back = _("Edit the team"), reverse("teams:detail", args=[team.public_id])
     if request.method != "POST":
         return _form_page(request, TeamEditForm(initial=TeamEditForm.initial_for(team)), heading, back, team=team)
@@ -226,8 +216,7 @@ def members(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     team, access = policies.get_team_for_user(request.user, public_id)
     if request.method != "POST":
         return _members_page(request, team, access, MemberAddForm(team=team) if access.runs else None)
-    if not access.runs:
-        raise PermissionDenied
+    policies.require_runs(access)
     form = MemberAddForm(request.POST, team=team)
     if form.is_valid():
         data = form.cleaned_data
@@ -263,16 +252,14 @@ def _member_page(
 
 @require_http_methods(GET_POST)
 @login_required
-def member_change(request: AuthenticatedHttpRequest, public_id: UUID, pk: int) -> HttpResponse:
-    team, access = _runner(request, public_id)
-    try:
-        member = TeamMember.objects.select_related("institution", "user").get(team=team, pk=pk)
-    except TeamMember.DoesNotExist:
-        raise Http404 from None
-    role_form = MemberRoleForm(initial={"role": member.role})
+def member_change(request: AuthenticatedHttpRequest, public_id: UUID, member: UUID) -> HttpResponse:
+    membership, access = policies.get_member_for_user(request.user, public_id, member)
+    policies.require_runs(access)
+    team = membership.team
+    role_form = MemberRoleForm(initial={"role": membership.role})
     leave_form = MemberLeaveForm()
     if request.method != "POST":
-        return _member_page(request, team, access, member, role_form, leave_form)
+        return _member_page(request, team, access, membership, role_form, leave_form)
     action = request.POST.get("action")
     form: forms.Form
     if action == "leave":
@@ -282,10 +269,10 @@ def member_change(request: AuthenticatedHttpRequest, public_id: UUID, pk: int) -
     if action in ("role", "leave") and form.is_valid():
         try:
             if action == "leave":
-                services.end_membership(request.user, member, form.cleaned_data["left_on"])
+                services.end_membership(request.user, membership, form.cleaned_data["left_on"])
                 messages.success(request, _("The membership was ended; it stays in the history."))
             else:
-                services.change_member_role(request.user, member, form.cleaned_data["role"])
+                services.change_member_role(request.user, membership, form.cleaned_data["role"])
                 messages.success(request, _("The team role was changed."))
         except ValidationError as refusal:
             put_refusal(form, refusal)
@@ -293,7 +280,7 @@ def member_change(request: AuthenticatedHttpRequest, public_id: UUID, pk: int) -
             return redirect("teams:members", public_id=team.public_id)
     elif action not in ("role", "leave"):
         form.add_error(None, _("Choose what to change: the role or the end of membership."))
-    return _member_page(request, team, access, member, role_form, leave_form, status=400)
+    return _member_page(request, team, access, membership, role_form, leave_form, status=400)
 
 
 # --- Documents ---------------------------------------------------------------------------------
@@ -313,8 +300,7 @@ def documents(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRespons
     team, access = policies.get_team_for_user(request.user, public_id)
     if request.method != "POST":
         return _documents_page(request, team, access, DocumentForm() if access.runs else None)
-    if not access.runs:
-        raise PermissionDenied
+    policies.require_runs(access)
     form = DocumentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -331,6 +317,8 @@ def documents(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRespons
 @login_required
 def document_download(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponseBase:
     document, _access = policies.get_document_for_user(request.user, public_id)
+    if document.meeting is not None and not policies.sees_conference_text(request.user, document.meeting):
+        raise PermissionDenied
     audit.record(AuditAction.VIEW, request=request, obj=document, municipality_code=document.team.municipality.code)
     return serve_private_file(document.file, filename=document.original_name, content_type=document.content_type)
 
@@ -341,7 +329,7 @@ urls: list[URLPattern] = [
     path("<uuid:public_id>/", team_detail, name="detail"),
     path("<uuid:public_id>/edit/", team_edit, name="edit"),
     path("<uuid:public_id>/members/", members, name="members"),
-    path("<uuid:public_id>/members/<int:pk>/", member_change, name="member_change"),
+    path("<uuid:public_id>/members/<uuid:member>/", member_change, name="member_change"),
     path("<uuid:public_id>/documents/", documents, name="documents"),
     path("documents/<uuid:public_id>/", document_download, name="document"),
 ]

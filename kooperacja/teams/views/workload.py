@@ -14,7 +14,7 @@ from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import URLPattern, path
@@ -22,14 +22,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from kooperacja.core import audit
 from kooperacja.core.exports import csv_response
 from kooperacja.core.http import AuthenticatedHttpRequest
-from kooperacja.core.pdf import render_pdf
+from kooperacja.core.models import AuditAction
+from kooperacja.core.pdf import REPORT_CSS, render_pdf
 from kooperacja.teams import dashboard as dashboards
 from kooperacja.teams import workload as workloads
 from kooperacja.teams.forms.workload import PeriodForm
 from kooperacja.teams.models import Team, TeamMember
-from kooperacja.teams.policies import TeamAccess, get_team_for_user
+from kooperacja.teams.policies import TeamAccess, get_member_for_user, get_team_for_user
 from kooperacja.teams.views.common import team_tabs
 
 
@@ -38,6 +40,10 @@ def _period(request: AuthenticatedHttpRequest) -> tuple[PeriodForm, workloads.Pe
     if form.is_bound and not form.is_valid():
         return form, workloads.Period.last_year(), 400
     return form, form.period(), 200
+
+
+def _period_details(period: workloads.Period) -> dict[str, str]:
+    return {"start": period.start.isoformat(), "end": period.end.isoformat()}
 
 
 def _base(team: Team, access: TeamAccess, form: PeriodForm, period: workloads.Period) -> dict[str, Any]:
@@ -53,6 +59,14 @@ def workload(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse
     form, period, status = _period(request)
     figures = workloads.workload(team, period)
     if request.GET.get("format") == "csv" and status == 200:
+        # The file carries staff data out of the platform: it is on the record who took it.
+        audit.record(
+            AuditAction.EXPORT,
+            request=request,
+            obj=team,
+            municipality_code=team.municipality.code,
+            details={"workload": "csv", **_period_details(period)},
+        )
         return _csv(team, figures)
     context = {**_base(team, access, form, period), "workload": figures}
     return render(request, "teams/workload/workload.html", context, status=status)
@@ -100,13 +114,8 @@ def _csv(team: Team, figures: workloads.Workload) -> HttpResponse:
     return csv_response(filename, header, rows)
 
 
-def _member(request: AuthenticatedHttpRequest, public_id: UUID, pk: int) -> tuple[TeamMember, TeamAccess]:
-    team, access = get_team_for_user(request.user, public_id)
-    try:
-        member = TeamMember.objects.select_related("institution", "user").get(team=team, pk=pk)
-    except TeamMember.DoesNotExist:
-        raise Http404 from None
-    member.team = team
+def _member(request: AuthenticatedHttpRequest, public_id: UUID, member_id: UUID) -> tuple[TeamMember, TeamAccess]:
+    member, access = get_member_for_user(request.user, public_id, member_id)
     if not (access.sees_workload or (member.user_id and member.user_id == request.user.pk)):
         raise PermissionDenied
     return member, access
@@ -114,41 +123,37 @@ def _member(request: AuthenticatedHttpRequest, public_id: UUID, pk: int) -> tupl
 
 @require_safe
 @login_required
-def recognition(request: AuthenticatedHttpRequest, public_id: UUID, pk: int) -> HttpResponse:
-    member, access = _member(request, public_id, pk)
+def recognition(request: AuthenticatedHttpRequest, public_id: UUID, member: UUID) -> HttpResponse:
+    found, access = _member(request, public_id, member)
     form, period, status = _period(request)
     context = {
-        **_base(member.team, access, form, period),
-        "recognition": workloads.recognition(member, period),
+        **_base(found.team, access, form, period),
+        "recognition": workloads.recognition(found, period),
         "query": request.GET.urlencode() if status == 200 else "",
     }
     return render(request, "teams/workload/recognition.html", context, status=status)
 
 
-PDF_CSS = """
-@page { size: A4; margin: 18mm 16mm; @bottom-right { content: counter(page) " / " counter(pages); font-size: 8pt; } }
-body { font-family: "DejaVu Sans", sans-serif; font-size: 10pt; line-height: 1.4; }
-h1 { font-size: 16pt; margin: 0 0 3mm; } h2 { font-size: 12pt; margin: 6mm 0 2mm; }
-dl { display: grid; grid-template-columns: 55mm auto; margin: 0; } dt { font-weight: bold; } dd { margin: 0 0 1mm; }
-table { width: 100%; border-collapse: collapse; margin-bottom: 3mm; }
-th, td { border: 0.5pt solid #777; padding: 1mm 1.5mm; text-align: left; vertical-align: top; }
-.thanks { margin-top: 8mm; font-style: italic; }
-"""
-
-
 @require_safe
 @login_required
-def recognition_pdf(request: AuthenticatedHttpRequest, public_id: UUID, pk: int) -> HttpResponse:
-    member, _access = _member(request, public_id, pk)
+def recognition_pdf(request: AuthenticatedHttpRequest, public_id: UUID, member: UUID) -> HttpResponse:
+    found, _access = _member(request, public_id, member)
     _form, period, status = _period(request)
     if status != 200:
         return HttpResponse(_("The period is not valid."), status=400, content_type="text/plain; charset=utf-8")
     html = render_to_string(
         "teams/workload/recognition_pdf.html",
-        {"team": member.team, "recognition": workloads.recognition(member, period), "today": timezone.localdate()},
+        {"team": found.team, "recognition": workloads.recognition(found, period), "today": timezone.localdate()},
         request,
     )
-    response = HttpResponse(render_pdf(html, css=PDF_CSS), content_type="application/pdf")
+    audit.record(
+        AuditAction.PRINT,
+        request=request,
+        obj=found,
+        municipality_code=found.team.municipality.code,
+        details={"team": str(found.team.public_id), "recognition": "pdf", **_period_details(period)},
+    )
+    response = HttpResponse(render_pdf(html, css=REPORT_CSS), content_type="application/pdf")
     response["Content-Disposition"] = 'inline; filename="podziekowanie.pdf"'
     return response
 
@@ -166,7 +171,7 @@ def dashboard(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRespons
 
 urls: list[URLPattern] = [
     path("<uuid:public_id>/workload/", workload, name="workload"),
-    path("<uuid:public_id>/members/<int:pk>/recognition/", recognition, name="recognition"),
-    path("<uuid:public_id>/members/<int:pk>/recognition.pdf", recognition_pdf, name="recognition_pdf"),
+    path("<uuid:public_id>/members/<uuid:member>/recognition/", recognition, name="recognition"),
+    path("<uuid:public_id>/members/<uuid:member>/recognition.pdf", recognition_pdf, name="recognition_pdf"),
     path("<uuid:public_id>/dashboard/", dashboard, name="dashboard"),
 ]
