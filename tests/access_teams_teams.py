@@ -4,7 +4,8 @@ documents (see tests/access_rows.py).
 The team of every row is a new Mirzec team (`make_team`): lider.mirzec leads it,
 pcpr.starachowice animates it, policja.mirzec and szkola.mirzec are members. They, the other
 staff of GOPS Mirzec (a member institution through its manager) and the admin see it; the
-leader, the animator and the admin run it (403 for the others on changes); gops.oksa and the
+leader, the animator and the admin run it (403 for the others on changes, except a member ending
+their own membership); gops.oksa and the
 regional analysts get 404 (DESIGN.md §1).
 """
 
@@ -72,6 +73,8 @@ URL_ROWS: list[UrlRow] = [
     UrlRow("teams:edit", runners(200), kwargs=team_ids, wrong_method="DELETE"),
     UrlRow("teams:members", READERS, kwargs=team_ids, wrong_method="DELETE"),
     UrlRow("teams:member_change", runners(200), kwargs=_member_ids, wrong_method="DELETE"),
+    # Ending a membership: those who run the team, and the member themself (szkola.mirzec).
+    UrlRow("teams:member_leave", runners(200) | {SCHOOL: 200}, kwargs=_member_ids, wrong_method="DELETE"),
     UrlRow("teams:documents", READERS, kwargs=team_ids, wrong_method="DELETE"),
     UrlRow("teams:document", READERS, kwargs=_document_ids),
 ]

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from kooperacja.cases.consent import check_upload
 from kooperacja.core import audit, evidence, versioning
@@ -198,6 +198,43 @@ def _voivodeship_id_of(choice: PartyChoice) -> int | None:
     return None
 
 
+def _capitalised(name: str) -> str:
+    """Each word of a unit's name with a capital, as in the official name of a voivodeship or a
+    powiat ("kujawsko-pomorskie" -> "Kujawsko-Pomorskie")."""
+    return " ".join("-".join(part[:1].upper() + part[1:] for part in word.split("-")) for word in name.split(" "))
+
+
+def official_name(kind: str, thing: Any) -> str:
+    """How an agreement names a party: "Województwo Świętokrzyskie", "Powiat Starachowicki"
+    (a city with powiat rights, named with a capital in TERYT: "Miasto Kielce"), "Gmina Mirzec",
+    or the institution's name."""
+    name = str(thing.name)
+    if kind == PartyKind.VOIVODESHIP:
+        return pgettext("official name", "Voivodeship %(name)s") % {"name": _capitalised(name)}
+    if kind == PartyKind.COUNTY:
+        if name[:1].isupper():
+            return pgettext("official name", "City %(name)s") % {"name": name}
+        return pgettext("official name", "Powiat %(name)s") % {"name": _capitalised(name)}
+    if kind == PartyKind.MUNICIPALITY:
+        return pgettext("official name", "Gmina %(name)s") % {"name": name}
+    return name
+
+
+def party_name(party: AgreementParty) -> str:
+    return official_name(party.kind, party.voivodeship or party.county or party.municipality or party.institution)
+
+
+def _choose_the(kind: str) -> str:
+    """The refusal when the unit of the chosen kind was not picked, naming what to pick."""
+    if kind == PartyKind.VOIVODESHIP:
+        return _("Choose the voivodeship.")
+    if kind == PartyKind.COUNTY:
+        return _("Choose the powiat.")
+    if kind == PartyKind.MUNICIPALITY:
+        return _("Choose the gmina.")
+    return _("Choose the institution.")
+
+
 FIELD_OF_KIND = {
     PartyKind.VOIVODESHIP: "voivodeship",
     PartyKind.COUNTY: "county",
@@ -215,7 +252,8 @@ def add_party(actor: Any, agreement: Agreement, choice: PartyChoice) -> Agreemen
     field = FIELD_OF_KIND[PartyKind(choice.kind)]
     thing = choice.thing()
     if thing is None:
-        raise ValidationError({field: [_("Choose the party.")]})
+        raise ValidationError({field: [_choose_the(choice.kind)]})
+    name = official_name(choice.kind, thing)
     team = agreement.team
     voivodeship = team.county.voivodeship
     if _voivodeship_id_of(choice) != voivodeship.pk:
@@ -226,12 +264,12 @@ def add_party(actor: Any, agreement: Agreement, choice: PartyChoice) -> Agreemen
                         "%(party)s is outside the territory of this team: an agreement of a team of "
                         "województwo %(voivodeship)s can only have parties from that voivodeship."
                     )
-                    % {"party": thing, "voivodeship": voivodeship.name}
+                    % {"party": name, "voivodeship": voivodeship.name}
                 ]
             }
         )
     if agreement.parties.filter(kind=choice.kind, **{field: thing}).exists():
-        raise ValidationError({field: [_("%(party)s is already a party of this agreement.") % {"party": thing}]})
+        raise ValidationError({field: [_("%(party)s is already a party of this agreement.") % {"party": name}]})
     with transaction.atomic():
         party = AgreementParty.objects.create(
             agreement=agreement, kind=choice.kind, represented_by=choice.represented_by.strip()[:300], **{field: thing}

@@ -33,9 +33,11 @@ UPCOMING_SHOWN = 5
 OVERDUE_SHOWN = 10
 
 
-# The bar chart's geometry, in the units of its SVG viewBox.
-BAR_ROW = 14
+# The bar chart's geometry, in the units of its SVG viewBox. The chart scales to the width of
+# the screen (no fixed width), so its text is large enough to stay readable on a phone.
+BAR_ROW = 24
 BAR_MAX = 200
+CHART_WIDTH = 420
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,10 @@ class Dashboard:
     @property
     def chart_height(self) -> int:
         return BAR_ROW * len(self.obligations)
+
+    @property
+    def chart_width(self) -> int:
+        return CHART_WIDTH
 
     @property
     def attendance_rate(self) -> int | None:

@@ -282,13 +282,25 @@ def invitation_of(user: Any, meeting: Meeting) -> Attendance | None:
     return meeting.attendances.filter(user=user, invited_at__isnull=False).first()
 
 
+def takes_answers(meeting: Meeting, now: dt.datetime | None = None) -> bool:
+    """An invitation is answered before the meeting: once it has started (or was held), an
+    answer would only blur the attendance recorded for it."""
+    return meeting.status == MeetingStatus.PLANNED and meeting.starts_at > (now or timezone.now())
+
+
 def respond(user: Any, meeting: Meeting, answer: str) -> Attendance:
-    """The invitee's answer to an invitation: will come or will not come."""
+    """The invitee's answer to an invitation: will come or will not come, given while the
+    meeting is planned and has not started."""
     if answer not in (InvitationResponse.ACCEPTED, InvitationResponse.DECLINED):
         raise ValidationError({"answer": _("Choose whether you will come.")})
     with transaction.atomic():
         saved = _lock(meeting)
         _require_not_cancelled(saved)
+        if not takes_answers(saved):
+            raise ValidationError(
+                _("The meeting has already started: the answer to the invitation can no longer be changed."),
+                code="started",
+            )
         invitation = invitation_of(user, saved)
         if invitation is None:
             raise ValidationError(_("You were not invited to this meeting."), code="not_invited")
@@ -373,6 +385,16 @@ def _attendee_name(row: AttendanceRow) -> str:
 
 def _checked_hours(meeting: Meeting, row: AttendanceRow) -> Decimal | None:
     if not row.attended:
+        if row.hours is not None:
+            # Dropping them would lose what the user typed without a word.
+            raise ValidationError(
+                _(
+                    "%(who)s: hours are given only for someone who attended. "
+                    "Choose “yes” or clear the hours; nothing was saved."
+                )
+                % {"who": _attendee_name(row)},
+                code="hours_without_attendance",
+            )
         return None
     if row.hours is None:
         return Decimal(str(meeting.hours))

@@ -75,6 +75,15 @@ def _check_owner(team: Team, owner_institution: Institution | None, owner_user: 
     return owner_institution
 
 
+def _check_due_on(due_on: dt.date | None) -> None:
+    """A due date given now lies ahead: a task cannot be due on a day already past. (An edit that
+    leaves an old due date as it was does not ask: an overdue task can still be edited.)"""
+    if due_on is not None and due_on < timezone.localdate():
+        raise ValidationError(
+            {"due_on": _("The due date cannot be in the past: choose today or a later day.")}, code="due_in_past"
+        )
+
+
 def _check_decision(team: Team, decision: Decision | None) -> None:
     if decision is not None and decision.meeting.team_id != team.pk:
         raise ValidationError(
@@ -146,9 +155,10 @@ def create_task(
     decision: Decision | None = None,
 ) -> Task:
     """Give an institution of the team (and, when named, one of its people) a task, most often
-    to carry out a decision of a meeting."""
+    to carry out a decision of a meeting. Refused: a due date already past."""
     title = _check_title(title)
     institution = _check_owner(team, owner_institution, owner_user)
+    _check_due_on(due_on)
     _check_decision(team, decision)
     task = Task.objects.create(
         team=team,
@@ -168,7 +178,7 @@ def create_task(
 @transaction.atomic
 def update_task(actor: Any, task: Task, version: int | None, **fields: Any) -> Task:
     """Change what the task is, whose it is and when it is due. A new owner is told; a new due
-    date earns new reminders."""
+    date (refused when already past) earns new reminders."""
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"update_task cannot change {sorted(unknown)}")
@@ -184,6 +194,7 @@ def update_task(actor: Any, task: Task, version: int | None, **fields: Any) -> T
     )
     changed = ["title", "description", "owner_institution", "owner_user", "due_on"]
     if new["due_on"] != saved.due_on:
+        _check_due_on(new["due_on"])
         saved.reminded_at = saved.overdue_reminded_at = None
         changed += ["reminded_at", "overdue_reminded_at"]
     for name, value in new.items():
@@ -263,6 +274,15 @@ def my_tasks(user: Any) -> QuerySet[Task]:
     staff_of = {m.institution_id for m in memberships(user) if m.role in policies.STAFF_ROLES}
     mine = Q(owner_user=user) | Q(owner_user__isnull=True, owner_institution_id__in=staff_of)
     return policies.visible_tasks(user).filter(mine)
+
+
+def is_mine(user: Any, task: Task) -> bool:
+    """Whether the task is on the user's "my tasks" (`my_tasks`), for a user who sees its team."""
+    if task.owner_user_id is not None:
+        return bool(task.owner_user_id == getattr(user, "pk", None))
+    return any(
+        m.institution_id == task.owner_institution_id and m.role in policies.STAFF_ROLES for m in memberships(user)
+    )
 
 
 def is_overdue(task: Task, today: dt.date | None = None) -> bool:

@@ -1,6 +1,6 @@
 """The calendar of meetings in a real browser: the month grid navigated with the keyboard alone
-(Tab to the next month's link, Enter), and the list view readable at 360 px. Every page is
-checked with axe."""
+(Tab to the next month's link, Enter), and the month and list views readable at 360 px (the
+month view shows its days as a list there). Every page is checked with axe."""
 
 from __future__ import annotations
 
@@ -74,3 +74,25 @@ def test_the_list_view_is_readable_at_360_px(sign_in, visit):
     assert "view=list" in page.url
     expect(page.get_by_role("link", name="Majowe spotkanie zespołu")).to_be_visible()
     assert _overflow(page) <= 0
+
+
+@pytest.mark.mobile
+def test_the_month_view_shows_the_days_as_a_list_at_360_px(sign_in, visit, screenshot):
+    team = make_team()
+    make_meeting(team, starts_at=_at(2031, 5, 8), title="Czwartkowe spotkanie")
+    make_meeting(team, starts_at=_at(2031, 5, 31), title="Sobotnie spotkanie")
+    sign_in(LEADER)
+    page = visit("/teams/calendar/?month=2031-05")
+
+    assert _overflow(page) <= 0
+    expect(page.locator("table.calendar-month")).to_be_hidden()
+    days = page.locator(".calendar-narrow")
+    # A day at the end of the week, which the grid pushed off a phone's screen, is on it now.
+    expect(days.get_by_role("link", name="Sobotnie spotkanie")).to_be_visible()
+    box = days.get_by_role("link", name="Sobotnie spotkanie").bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 360
+    screenshot("teams-calendar-month-360")
+
+    _tab_to(page, "/teams/meetings/")
+    focused = page.evaluate("document.activeElement.textContent")
+    assert "Czwartkowe spotkanie" in focused

@@ -83,4 +83,5 @@ def test_the_leader_plans_a_meeting_and_records_attendance(sign_in, visit, scree
     assert page.url.endswith(f"/teams/meetings/{meeting.public_id}/#attendance")
     hours = {a.user_id: float(a.hours or 0) for a in Attendance.objects.filter(meeting=meeting, attended=True)}
     assert hours == {police.pk: 2.0, user(LEADER).pk: 3.0}
-    expect(page.locator("#attendance + ul")).to_contain_text(str(police))
+    # Those who came are listed under their own heading, apart from the absent and the not recorded.
+    expect(page.locator("#attendance + h4 + ul")).to_contain_text(str(police))

@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kooperacja.institutions.models import Institution
-from kooperacja.teams.agreements import PartyChoice, evidence_candidates
+from kooperacja.teams.agreements import PartyChoice, evidence_candidates, party_name
 from kooperacja.teams.forms.teams import date_field
 from kooperacja.teams.models import Agreement, Obligation, ObligationStatus, PartyKind, Team
 from kooperacja.territory.models import County, Municipality, Voivodeship
@@ -93,7 +93,7 @@ class PartyForm(forms.Form):
 
 class _PartyChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return str(obj)
+        return party_name(obj)
 
 
 class ObligationForm(forms.Form):

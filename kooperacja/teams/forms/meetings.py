@@ -97,6 +97,16 @@ class RespondForm(forms.Form):
 
 _ATTENDED_VALUES: dict[bool | None, str] = {True: "yes", False: "no"}
 ATTENDED_CHOICES = [("", _("not recorded")), ("yes", _("yes")), ("no", _("no"))]
+HOURS_RANGE = _("Give the number of hours from 0 to 24, for example 1.5.")
+HOURS_MESSAGES = {
+    "invalid": HOURS_RANGE,
+    "min_value": HOURS_RANGE,
+    "max_value": HOURS_RANGE,
+    "max_digits": HOURS_RANGE,
+    "max_whole_digits": HOURS_RANGE,
+    "max_decimal_places": _("Give the hours to one decimal place, for example 1.5."),
+}
+HOURS_WITHOUT_ATTENDANCE = _("Hours are given only for someone who attended: clear the hours or choose “yes”.")
 
 
 class AttendanceForm(forms.Form):
@@ -117,6 +127,7 @@ class AttendanceForm(forms.Form):
                 label=_("Attended: %(who)s") % {"who": label},
                 choices=ATTENDED_CHOICES,
                 required=False,
+                error_messages={"invalid_choice": _("Choose yes, no or not recorded.")},
                 initial=_ATTENDED_VALUES.get(row.attended if row else None, ""),
             )
             self.fields[f"hours_{person.key}"] = forms.DecimalField(
@@ -129,7 +140,18 @@ class AttendanceForm(forms.Form):
                 localize=True,
                 widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 4}),
                 initial=self._saved_hours(meeting, row),
+                error_messages=HOURS_MESSAGES,
             )
+
+    def clean(self) -> dict[str, Any]:
+        """Hours belong to someone who came: given with "no" or "not recorded" they would be
+        dropped without a word, so the line is refused and nothing is saved."""
+        data = super().clean() or {}
+        for person in self.people:
+            attended, hours = f"attended_{person.key}", data.get(f"hours_{person.key}")
+            if hours is not None and attended in data and data[attended] != "yes":
+                self.add_error(f"hours_{person.key}", HOURS_WITHOUT_ATTENDANCE)
+        return data
 
     @staticmethod
     def _saved_hours(meeting: Meeting, row: Attendance | None) -> Decimal | None:

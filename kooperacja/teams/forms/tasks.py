@@ -3,14 +3,15 @@ people, its decisions), so a form offers only what `teams.tasks` would accept.""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from kooperacja.institutions.models import Institution, Membership
 from kooperacja.teams.models import Decision, Task, TaskStatus, Team, TeamMember
@@ -28,6 +29,13 @@ class DecisionChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         day = timezone.localtime(obj.meeting.starts_at)
         return f"{day:%d.%m.%Y} {obj.meeting.listed_title} — {obj.number}. {obj.text[:80]}"
+
+
+def example_due_date(today: dt.date) -> dt.date:
+    """A date for the hint of the due date field that is never in the past: the last day of
+    next month."""
+    first_of_next = (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    return (first_of_next + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
 
 
 def member_institutions(team: Team) -> Any:
@@ -56,9 +64,7 @@ class TaskForm(forms.Form):
         empty_label=_("— nobody named: the whole institution —"),
         help_text=_("A person of the responsible institution; leave empty when the institution decides who."),
     )
-    due_on = forms.DateField(
-        label=_("Due on"), required=False, widget=DATE_WIDGET, help_text=_("For example 31.12.2025.")
-    )
+    due_on = forms.DateField(label=_("Due on"), required=False, widget=DATE_WIDGET)
     decision = DecisionChoice(
         label=_("From the decision"),
         queryset=Decision.objects.none(),
@@ -72,6 +78,10 @@ class TaskForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["owner_institution"].queryset = member_institutions(team)  # type: ignore[attr-defined]
         self.fields["owner_user"].queryset = institution_people(team)  # type: ignore[attr-defined]
+        example = example_due_date(timezone.localdate())
+        self.fields["due_on"].help_text = gettext("Today or later, for example %(date)s.") % {
+            "date": example.strftime("%d.%m.%Y")
+        }
         if editing:
             del self.fields["decision"]
         else:

@@ -411,3 +411,123 @@ def test_it_shows_an_agreement_in_a_fixed_number_of_queries(
         agreements.add_evidence(lead, more, held_meeting(team))
     with django_assert_num_queries(few):
         client.get(url)
+
+
+# --- Round 2: official names of parties, messages per kind, where a change lands ----------------
+
+
+def official(kind_msgid: str, name: str) -> str:
+    """An official name as a Polish user reads it (the English msgid until translated)."""
+    from django.utils.translation import pgettext
+
+    with override("pl"):
+        return pgettext("official name", kind_msgid) % {"name": name}
+
+
+def test_parties_carry_their_official_names():
+    kielce = County.objects.get(name="Kielce")
+    with override("pl"):
+        names = [
+            agreements.official_name(PartyKind.VOIVODESHIP, Voivodeship.objects.get(code="26")),
+            agreements.official_name(PartyKind.VOIVODESHIP, Voivodeship(name="kujawsko-pomorskie")),
+            agreements.official_name(PartyKind.COUNTY, County.objects.get(code="2611")),
+            agreements.official_name(PartyKind.COUNTY, kielce),
+            agreements.official_name(PartyKind.MUNICIPALITY, Municipality.objects.get(code="2611032")),
+            agreements.official_name(PartyKind.INSTITUTION, institution_of("policja.mirzec")),
+        ]
+    assert names == [
+        official("Voivodeship %(name)s", "Świętokrzyskie"),
+        official("Voivodeship %(name)s", "Kujawsko-Pomorskie"),
+        official("Powiat %(name)s", "Starachowicki"),
+        official("City %(name)s", "Kielce"),
+        official("Gmina %(name)s", "Mirzec"),
+        institution_of("policja.mirzec").name,
+    ]
+
+
+def test_the_agreement_page_names_parties_officially(client, login_as, agreement):
+    lead = user("lider.mirzec")
+    for choice in (
+        agreements.PartyChoice(kind=PartyKind.VOIVODESHIP, voivodeship=Voivodeship.objects.get(code="26")),
+        agreements.PartyChoice(kind=PartyKind.COUNTY, county=County.objects.get(code="2611")),
+        agreements.PartyChoice(kind=PartyKind.MUNICIPALITY, municipality=Municipality.objects.get(code="2611032")),
+    ):
+        agreements.add_party(lead, agreement, choice)
+    login_as("lider.mirzec")
+    page = client.get(reverse("teams:agreement", args=[agreement.public_id])).content.decode()
+    for name in (
+        official("Voivodeship %(name)s", "Świętokrzyskie"),
+        official("Powiat %(name)s", "Starachowicki"),
+        official("Gmina %(name)s", "Mirzec"),
+    ):
+        assert f"{escape(name)}</h3>" in page
+    assert "świętokrzyskie <span" not in page
+
+
+def test_a_party_outside_the_voivodeship_is_named_officially_in_the_refusal(client, login_as, agreement):
+    login_as("lider.mirzec")
+    response = client.post(
+        reverse("teams:party_add", args=[agreement.public_id]), {"kind": "voivodeship", "voivodeship": "18"}
+    )
+    assert response.status_code == 400
+    assert escape(official("Voivodeship %(name)s", "Podkarpackie")) in response.content.decode()
+    assert not agreement.parties.exists()
+
+
+@pytest.mark.parametrize(
+    ("kind", "message"),
+    [
+        ("voivodeship", "Choose the voivodeship."),
+        ("county", "Choose the powiat."),
+        ("municipality", "Choose the gmina."),
+        ("institution", "Choose the institution."),
+    ],
+)
+def test_a_kind_without_its_unit_asks_for_that_unit(client, login_as, agreement, kind, message):
+    login_as("lider.mirzec")
+    # The user picked a powiat (or nothing) but not the unit of the kind chosen.
+    data = {"kind": kind, "county": "2611"} if kind != "county" else {"kind": kind, "municipality": "2611032"}
+    response = client.post(reverse("teams:party_add", args=[agreement.public_id]), data)
+    assert response.status_code == 400
+    assert said(response, message)
+    assert not agreement.parties.exists()
+
+
+def test_the_obligation_page_is_titled_with_its_number_and_party(client, login_as, agreement):
+    obligation = obligation_of(agreement)
+    login_as("lider.mirzec")
+    page = client.get(reverse("teams:obligation", args=[obligation.public_id])).content.decode()
+    with override("pl"):
+        title = gettext("Obligation no. %(number)s – %(party)s") % {
+            "number": 1,
+            "party": official("Powiat %(name)s", "Starachowicki"),
+        }
+    assert f"<h2>{escape(title)}</h2>" in page
+
+
+def test_the_list_says_no_obligations_instead_of_0_of_0(client, login_as, team, agreement):
+    login_as("lider.mirzec")
+    response = client.get(reverse("teams:agreements", args=[team.public_id]))
+    assert said(response, "no obligations")
+    assert "0 z 0" not in response.content.decode() and "0 of 0" not in response.content.decode()
+
+
+def test_changes_land_on_what_they_made_not_on_an_error_box(client, login_as, team, agreement):
+    login_as("lider.mirzec")
+    response = client.post(reverse("teams:party_add", args=[agreement.public_id]), {"kind": "county", "county": "2611"})
+    party = agreement.parties.get()
+    assert response["Location"] == reverse("teams:agreement", args=[agreement.public_id]) + f"#party-{party.pk}"
+    response = client.post(
+        reverse("teams:obligation_add", args=[agreement.public_id]), {"party": party.pk, "text": "Salę"}
+    )
+    obligation = agreement.obligations.get()
+    assert response["Location"].endswith(f"#obligation-{obligation.public_id}")
+    assert f'id="obligation-{obligation.public_id}"' in client.get(response["Location"]).content.decode()
+    url = reverse("teams:obligation", args=[obligation.public_id])
+    response = client.post(url, {"status": "in_progress", "note": "", "version": obligation.version})
+    assert response["Location"] == url + "#main"
+    meeting = held_meeting(team)
+    response = client.post(
+        reverse("teams:evidence_add", args=[obligation.public_id]), {"evidence": f"meeting:{meeting.public_id}"}
+    )
+    assert response["Location"] == url + "#evidence"

@@ -9,11 +9,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kooperacja.teams.models import MeetingKind
 from kooperacja.teams.tests.factories import make_meeting, make_team
+from kooperacja.teams.views.calendar import month_in_sentence
 
 pytestmark = pytest.mark.django_db
 
@@ -165,3 +167,33 @@ def test_the_calendar_keeps_its_query_count_at_two_sizes(client, login_as, djang
         make_meeting(team, starts_at=_at(2031, 7, day))
     with django_assert_num_queries(len(small)):
         client.get("/teams/calendar/?month=2031-07")
+
+
+def test_month_names_inside_a_sentence_are_not_written_as_headings(client, login_as):
+    login_as("lider.mirzec")
+    body = client.get("/teams/calendar/?month=2026-11").content.decode()
+    with translation.override("pl"):
+        october, november = month_in_sentence(dt.date(2026, 10, 1)), month_in_sentence(dt.date(2026, 11, 1))
+        previous = translation.gettext("Previous month: %(month)s") % {"month": october}
+        caption = translation.gettext("Meetings in %(month)s, week by week from Monday") % {"month": november}
+        heading = date_format(dt.date(2026, 11, 1), "F Y")
+    assert previous in body and caption in body
+    # Django's month names are for headings: capitalised, they stay out of the sentences.
+    assert "Październik 2026" not in body
+    assert f'<h2 id="month-title">{heading}' in body
+
+
+@pytest.mark.parametrize(("number", "name"), [(1, "styczeń"), (10, "październik"), (12, "grudzień")])
+def test_a_month_in_a_sentence_is_its_lower_case_polish_name(number, name):
+    with translation.override("pl"):
+        assert month_in_sentence(dt.date(2026, number, 1)) == f"{name} 2026"
+
+
+def test_the_month_view_also_lists_its_days_for_narrow_screens(client, login_as):
+    team = make_team()
+    make_meeting(team, starts_at=_at(2031, 5, 31), title="Sobotnie spotkanie")
+    login_as("lider.mirzec")
+    body = client.get("/teams/calendar/?month=2031-05").content.decode()
+    narrow = body[body.index('class="calendar-narrow"') :]
+    assert 'id="day-2031-05-31"' in narrow and "Sobotnie spotkanie" in narrow
+    assert body.count('id="day-2031-05-31"') == 1

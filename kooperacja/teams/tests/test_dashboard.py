@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -121,6 +122,22 @@ def test_everyone_in_the_team_sees_the_dashboard(client, login_as, team, usernam
     assert response.status_code == 200
     page = response.content.decode()
     assert "<svg" in page and "<table" in page
+
+
+def test_the_obligations_chart_scales_to_the_screen(client, login_as, team):
+    """No fixed width: on a 360 px phone the chart shrinks with the page instead of pushing it
+    sideways (tests/browser/test_teams_dashboard.py checks it in a browser)."""
+    login_as("lider.mirzec")
+    obligation(team, ObligationStatus.IN_PROGRESS)
+
+    page = client.get(dashboard_url(team)).content.decode()
+
+    opening = re.search(r"<svg[^>]*>", page)
+    assert opening is not None
+    svg = opening.group(0)
+    assert f'viewBox="0 0 {dashboards.CHART_WIDTH} ' in svg
+    assert not re.search(r'\swidth="', svg) and not re.search(r'\sheight="', svg)
+    assert re.search(r'<div class="chart-scroll">\s*<svg', page)
 
 
 def test_outsiders_do_not_find_it(client, login_as, team):

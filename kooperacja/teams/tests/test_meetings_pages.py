@@ -7,10 +7,11 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from icalendar import Calendar
 
 from kooperacja.teams import meetings
+from kooperacja.teams.forms.meetings import HOURS_RANGE, HOURS_WITHOUT_ATTENDANCE
 from kooperacja.teams.models import Attendance, InvitationResponse, Meeting, MeetingKind, MeetingStatus, TeamMember
 from kooperacja.teams.tests.factories import institution_of, make_meeting, make_team, user
 
@@ -262,6 +263,51 @@ def test_an_answer_that_is_neither_yes_nor_no_is_refused(client, team, login_as)
     assert Attendance.objects.get(meeting=meeting).response == InvitationResponse.PENDING
 
 
+def _invite_school(team, meeting):
+    meetings.invite(
+        user("lider.mirzec"), meeting, list(TeamMember.objects.filter(team=team, user__username="szkola.mirzec"))
+    )
+
+
+def _move_to_the_past(meeting, *, hours_ago=1):
+    start = timezone.now() - dt.timedelta(hours=hours_ago)
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=start, ends_at=start + dt.timedelta(hours=2))
+    meeting.refresh_from_db()
+
+
+@pytest.mark.parametrize("held", [False, True], ids=["started", "held"])
+def test_the_invitation_is_not_offered_for_an_answer_once_the_meeting_started(client, team, login_as, held):
+    meeting = make_meeting(team)
+    _invite_school(team, meeting)
+    _move_to_the_past(meeting)
+    if held:
+        meetings.record_minutes(user("lider.mirzec"), meeting, "Omówiono plan.", meeting.version)
+    login_as("szkola.mirzec")
+
+    page = client.get(url("teams:meeting", meeting))
+
+    assert page.context["respond_form"] is None
+    assert url("teams:meeting_respond", meeting) not in page.content.decode()
+    assert 'id="my-answer"' not in page.content.decode()
+
+
+def test_a_late_answer_is_refused_with_the_reason_and_changes_nothing(client, team, login_as):
+    meeting = make_meeting(team)
+    _invite_school(team, meeting)
+    _move_to_the_past(meeting)
+    login_as("szkola.mirzec")
+
+    response = client.post(url("teams:meeting_respond", meeting), {"answer": InvitationResponse.ACCEPTED})
+
+    assert response.status_code == 400
+    with translation.override("pl"):
+        reason = translation.gettext(
+            "The meeting has already started: the answer to the invitation can no longer be changed."
+        )
+    assert reason in response.content.decode()
+    assert Attendance.objects.get(meeting=meeting).response == InvitationResponse.PENDING
+
+
 def test_a_case_conference_links_to_its_cases(client, team, leader):
     conference = make_meeting(team, kind=MeetingKind.CASE_CONFERENCE)
 
@@ -371,6 +417,95 @@ def test_attendance_without_the_version_is_refused(client, held_meeting, leader)
 
     assert response.status_code == 400
     assert not held_meeting.attendances.exists()
+
+
+def field_errors(response, name):
+    with translation.override("pl"):
+        return [str(error) for error in response.context["form"].errors.get(name, [])]
+
+
+def in_polish(message):
+    with translation.override("pl"):
+        return str(message)
+
+
+@pytest.mark.parametrize("attended", ["no", ""], ids=["did not come", "not recorded"])
+def test_hours_for_someone_who_did_not_come_are_refused_on_their_field(client, held_meeting, leader, attended):
+    response = client.post(
+        url("teams:meeting_attendance", held_meeting),
+        {
+            f"attended_{key('policja.mirzec')}": "yes",
+            f"attended_{key('szkola.mirzec')}": attended,
+            f"hours_{key('szkola.mirzec')}": "3",
+            "version": held_meeting.version,
+        },
+    )
+
+    assert response.status_code == 400
+    assert field_errors(response, f"hours_{key('szkola.mirzec')}") == [in_polish(HOURS_WITHOUT_ATTENDANCE)]
+    assert field_errors(response, f"hours_{key('policja.mirzec')}") == []
+    assert not held_meeting.attendances.exists()
+
+
+@pytest.mark.parametrize("hours", ["abc", "-1", "99", "1,25"])
+def test_bad_hours_get_a_message_that_says_what_to_write(client, held_meeting, leader, hours):
+    response = client.post(
+        url("teams:meeting_attendance", held_meeting),
+        {
+            f"attended_{key('policja.mirzec')}": "yes",
+            f"hours_{key('policja.mirzec')}": hours,
+            "version": held_meeting.version,
+        },
+    )
+
+    assert response.status_code == 400
+    (message,) = field_errors(response, f"hours_{key('policja.mirzec')}")
+    assert "1,5" in message or "1.5" in message
+    if hours != "1,25":
+        assert message == in_polish(HOURS_RANGE)
+    assert message in response.content.decode()
+    assert not held_meeting.attendances.exists()
+
+
+def test_an_unknown_attendance_choice_is_refused_in_plain_words(client, held_meeting, leader):
+    response = client.post(
+        url("teams:meeting_attendance", held_meeting),
+        {f"attended_{key('policja.mirzec')}": "maybe", "version": held_meeting.version},
+    )
+
+    assert response.status_code == 400
+    with translation.override("pl"):
+        expected = translation.gettext("Choose yes, no or not recorded.")
+    assert field_errors(response, f"attended_{key('policja.mirzec')}") == [expected]
+    assert not held_meeting.attendances.exists()
+
+
+def test_the_meeting_page_tells_the_absent_from_those_not_recorded(client, held_meeting, leader):
+    meetings.record_attendance(
+        user("lider.mirzec"),
+        held_meeting,
+        [
+            meetings.AttendanceRow(institution_of("policja.mirzec"), user("policja.mirzec"), True),
+            meetings.AttendanceRow(institution_of("szkola.mirzec"), user("szkola.mirzec"), False),
+        ],
+        held_meeting.version,
+    )
+
+    response = client.get(url("teams:meeting", held_meeting))
+    page = response.content.decode()
+
+    assert [row.user.username for row in response.context["present"]] == ["policja.mirzec"]
+    assert [row.user.username for row in response.context["absent"]] == ["szkola.mirzec"]
+    assert {person.user.username for person in response.context["not_recorded"]} == {
+        "lider.mirzec",
+        "pcpr.starachowice",
+    }
+    section = page[page.index('id="attendance"') : page.index('id="minutes"')]
+    with translation.override("pl"):
+        present, absent, unknown = map(translation.gettext, ("Present", "Absent", "Attendance not recorded"))
+    assert section.index(present) < section.index(str(user("policja.mirzec"))) < section.index(absent)
+    assert section.index(absent) < section.index(str(user("szkola.mirzec"))) < section.index(unknown)
+    assert section.index(unknown) < section.index(str(user("pcpr.starachowice")))
 
 
 # --- Minutes, decisions, attachments, PDF and .ics --------------------------------------------

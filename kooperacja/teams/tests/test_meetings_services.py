@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kooperacja.cases.tests.factories import make_case, make_person
 from kooperacja.core.models import Notification, NotificationMode, User
@@ -372,6 +372,41 @@ def test_an_answer_must_be_yes_or_no(team, leader):
         meetings.respond(user("szkola.mirzec"), meeting, InvitationResponse.PENDING)
 
 
+def _started(meeting: Meeting, *, hours_ago: float = 1) -> Meeting:
+    start = timezone.now() - dt.timedelta(hours=hours_ago)
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=start, ends_at=start + dt.timedelta(hours=2))
+    meeting.refresh_from_db()
+    return meeting
+
+
+@pytest.mark.parametrize("held", [False, True], ids=["started", "held"])
+def test_an_answer_after_the_meeting_started_is_refused_and_changes_nothing(team, leader, held):
+    meeting = make_meeting(team)
+    meetings.invite(leader, meeting, [member(team, "szkola.mirzec")])
+    _started(meeting)
+    if held:
+        meetings.record_minutes(leader, meeting, "Omówiono plan.", meeting.version)
+
+    with pytest.raises(ValidationError) as refusal, translation.override("pl"):
+        meetings.respond(user("szkola.mirzec"), meeting, InvitationResponse.ACCEPTED)
+
+    assert refusal.value.code == "started"
+    with translation.override("pl"):
+        assert refusal.value.messages == [
+            translation.gettext(
+                "The meeting has already started: the answer to the invitation can no longer be changed."
+            )
+        ]
+    assert Attendance.objects.get(meeting=meeting).response == InvitationResponse.PENDING
+
+
+def test_a_planned_meeting_takes_answers_until_it_starts(team):
+    meeting = make_meeting(team)
+
+    assert meetings.takes_answers(meeting)
+    assert not meetings.takes_answers(meeting, now=meeting.starts_at)
+
+
 # --- Attendance -------------------------------------------------------------------------------
 
 
@@ -533,3 +568,18 @@ def test_an_empty_decision_is_refused(leader, held_meeting):
         meetings.add_decision(leader, held_meeting, "")
 
     assert not held_meeting.decisions.exists()
+
+
+@pytest.mark.parametrize("attended", [False, None], ids=["did not come", "not recorded"])
+def test_hours_of_someone_who_did_not_come_are_refused_not_dropped(leader, held_meeting, attended):
+    with pytest.raises(ValidationError) as refusal:
+        meetings.record_attendance(
+            leader,
+            held_meeting,
+            [row("policja.mirzec"), row("szkola.mirzec", attended, hours=Decimal(3))],
+            held_meeting.version,
+        )
+
+    assert refusal.value.code == "hours_without_attendance"
+    assert str(user("szkola.mirzec")) in refusal.value.messages[0]
+    assert not Attendance.objects.filter(meeting=held_meeting).exists()

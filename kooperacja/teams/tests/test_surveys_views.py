@@ -234,6 +234,40 @@ def test_answering_twice_is_refused_with_a_clear_message_and_changes_nothing(cli
     assert SurveyReceipt.objects.filter(survey=survey).count() == 1
 
 
+def test_a_second_answer_gets_only_the_reason_and_the_way_back_not_the_form(client, login_as, team):
+    survey = make_survey(team)
+    login_as("policja.mirzec")
+    url = reverse("teams:survey_answer", args=[survey.public_id])
+    client.post(url, answer_form(4))
+
+    page = client.post(url, answer_form(1)).content.decode()
+
+    assert f'action="{url}' not in page
+    assert 'name="goals"' not in page
+    assert polish("Your answer was not saved: correct the form.") not in page
+    assert f'href="{reverse("teams:survey", args=[survey.public_id])}"' in page
+    assert polish("Back to the round") in page
+
+
+def test_the_answer_form_does_not_send_the_member_to_the_error_box_after_a_good_answer(client, login_as, team):
+    survey = make_survey(team)
+    login_as("policja.mirzec")
+
+    page = client.get(reverse("teams:survey", args=[survey.public_id])).content.decode()
+
+    assert f'action="{reverse("teams:survey_answer", args=[survey.public_id])}"' in page
+
+
+def test_an_open_round_says_once_that_it_takes_answers(client, login_as, team):
+    survey = make_survey(team)
+    login_as("policja.mirzec")
+
+    page = client.get(reverse("teams:survey", args=[survey.public_id])).content.decode()
+
+    assert page.lower().count(polish("open for answers").lower()) == 1
+    assert polish("Dates of the round") in page
+
+
 @pytest.mark.parametrize(
     "change",
     [{"goals": "0"}, {"goals": "6"}, {"goals": "dużo"}, {"goals": ""}, {"comment": "x" * 2001}],

@@ -192,3 +192,45 @@ def test_lists_put_overdue_tasks_first():
     undated = make_task(team, due_on=None)
     overdue = make_task(team, due_on=timezone.localdate() - dt.timedelta(days=3))
     assert list(tasks.for_list(Task.objects.filter(team=team))) == [overdue, later, undated]
+
+
+# --- Due dates --------------------------------------------------------------------------------
+
+
+def test_it_refuses_a_new_task_due_on_a_day_already_past_saving_nothing():
+    team = make_team()
+    with pytest.raises(ValidationError) as refusal:
+        tasks.create_task(
+            user("lider.mirzec"),
+            team,
+            title="Za późno",
+            owner_institution=institution_of("policja.mirzec"),
+            due_on=timezone.localdate() - dt.timedelta(days=1),
+        )
+    assert "due_on" in refusal.value.message_dict
+    assert not team.tasks.filter(title="Za późno").exists()
+
+
+def test_it_accepts_a_task_due_today():
+    team = make_team()
+    task = tasks.create_task(
+        user("lider.mirzec"),
+        team,
+        title="Dziś",
+        owner_institution=institution_of("policja.mirzec"),
+        due_on=timezone.localdate(),
+    )
+    assert task.due_on == timezone.localdate()
+
+
+def test_it_refuses_moving_the_due_date_into_the_past_but_keeps_an_old_one_on_other_edits():
+    team = make_team()
+    long_ago = timezone.localdate() - dt.timedelta(days=30)
+    task = make_task(team, due_on=long_ago)
+    with pytest.raises(ValidationError):
+        tasks.update_task(user("lider.mirzec"), task, task.version, due_on=long_ago - dt.timedelta(days=1))
+    task.refresh_from_db()
+    assert task.due_on == long_ago and task.version == 1
+    tasks.update_task(user("lider.mirzec"), task, task.version, title="Zaległe, ale poprawione")
+    task.refresh_from_db()
+    assert task.title == "Zaległe, ale poprawione" and task.due_on == long_ago

@@ -295,3 +295,90 @@ def test_a_task_from_a_case_conference_names_the_conference_only_by_its_kind(cli
     body = client.get(f"/teams/tasks/{task.public_id}/").content.decode()
     assert "Wizyta w szkole." in body and "Kowalskich" not in body
     assert polish("Case conference") in body
+
+
+# --- Round 2: due dates, one overdue filter, breadcrumbs, where a change lands -----------------
+
+
+def test_a_due_date_in_the_past_is_refused_in_polish_and_nothing_saved(client, login_as):
+    team = make_team()
+    login_as("lider.mirzec")
+    response = client.post(f"/teams/{team.public_id}/tasks/new/", _new_task_data(due_on="2020-01-01"))
+    assert response.status_code == 400
+    assert polish("The due date cannot be in the past: choose today or a later day.") in response.content.decode()
+    assert not Task.objects.filter(team=team).exists()
+
+
+def test_an_edit_may_not_move_the_due_date_into_the_past(client, login_as):
+    task = make_task(make_team())
+    login_as("lider.mirzec")
+    response = client.post(f"/teams/tasks/{task.public_id}/edit/", _edit_data(task, due_on=YESTERDAY.isoformat()))
+    assert response.status_code == 400
+    task.refresh_from_db()
+    assert task.due_on != YESTERDAY
+
+
+def test_the_due_date_hint_gives_an_example_that_is_not_past(client, login_as):
+    team = make_team()
+    login_as("lider.mirzec")
+    form = client.get(f"/teams/{team.public_id}/tasks/new/").context["form"]
+    hint = str(form.fields["due_on"].help_text)
+    day, month, year = (int(part) for part in hint.rstrip(".").split()[-1].split("."))
+    example = dt.date(year, month, day)
+    assert example > timezone.localdate()
+    assert "31.12.2025" not in hint
+
+
+@pytest.mark.parametrize(
+    ("today", "example"),
+    [
+        (dt.date(2026, 1, 31), dt.date(2026, 2, 28)),
+        (dt.date(2026, 11, 27), dt.date(2026, 12, 31)),
+        (dt.date(2026, 12, 1), dt.date(2027, 1, 31)),
+        (dt.date(2028, 1, 15), dt.date(2028, 2, 29)),
+    ],
+)
+def test_the_example_due_date_is_the_last_day_of_next_month(today, example):
+    from kooperacja.teams.forms.tasks import example_due_date
+
+    assert example_due_date(today) == example
+
+
+def test_my_tasks_offer_the_overdue_filter_once(client, login_as):
+    login_as("policja.mirzec")
+    body = client.get("/teams/tasks/").content.decode()
+    assert body.count(polish("Only overdue")) == 1
+
+
+def test_the_breadcrumb_leads_to_my_tasks_only_from_my_own_task(client, login_as):
+    team = make_team()
+    mine = make_task(team, owner="policja.mirzec")
+    school_s = make_task(team, owner="szkola.mirzec")
+    login_as("policja.mirzec")
+    crumbs = _breadcrumbs(client.get(f"/teams/tasks/{mine.public_id}/").content.decode())
+    assert 'href="/teams/tasks/"' in crumbs
+    crumbs = _breadcrumbs(client.get(f"/teams/tasks/{school_s.public_id}/").content.decode())
+    assert 'href="/teams/tasks/"' not in crumbs
+    assert f'href="/teams/{team.public_id}/tasks/"' in crumbs
+
+
+def _breadcrumbs(body: str) -> str:
+    start = body.index('class="breadcrumbs"')
+    return body[start : body.index("</nav>", start)]
+
+
+def test_a_comment_added_opens_the_page_at_the_comment_not_at_the_error_box(client, login_as):
+    task = make_task(make_team())
+    login_as("szkola.mirzec")
+    client.post(f"/teams/tasks/{task.public_id}/comments/", {"text": "Pierwszy."})
+    response = client.post(f"/teams/tasks/{task.public_id}/comments/", {"text": "Drugi."})
+    assert response["Location"] == f"/teams/tasks/{task.public_id}/#comment-2"
+    body = client.get(response["Location"]).content.decode()
+    assert 'id="comment-2"' in body and body.index('id="comment-2"') < body.index("Drugi.")
+
+
+def test_a_status_changed_opens_the_page_at_its_message(client, login_as):
+    task = make_task(make_team(), owner="policja.mirzec")
+    login_as("policja.mirzec")
+    response = client.post(f"/teams/tasks/{task.public_id}/status/", {"status": "done", "version": task.version})
+    assert response["Location"] == f"/teams/tasks/{task.public_id}/#main"

@@ -230,16 +230,47 @@ def test_it_lists_members_in_a_fixed_number_of_queries(client, login_as, django_
         client.get(url)
 
 
-def test_it_changes_a_role_and_ends_a_membership(client, login_as):
+def test_it_changes_a_role_and_goes_back_to_the_members_row(client, login_as):
     team = make_team()
     member = TeamMember.objects.get(team=team, user=user("szkola.mirzec"))
     url = reverse("teams:member_change", args=[team.public_id, member.public_id])
     login_as("lider.mirzec")
-    assert client.get(url).status_code == 200
-    assert client.post(url, {"action": "role", "role": "animator"}).status_code == 302
+    page = client.get(url).content.decode()
+    assert reverse("teams:member_leave", args=[team.public_id, member.public_id]) in page
+    response = client.post(url, {"role": "animator"})
+    assert response["Location"] == reverse("teams:members", args=[team.public_id]) + f"#member-{member.public_id}"
     member.refresh_from_db()
     assert member.role == TeamRole.ANIMATOR
-    assert client.post(url, {"action": "leave", "left_on": TODAY().isoformat()}).status_code == 302
+
+
+def test_the_member_page_no_longer_ends_a_membership_in_one_click(client, login_as):
+    team = make_team()
+    member = TeamMember.objects.get(team=team, user=user("szkola.mirzec"))
+    login_as("lider.mirzec")
+    response = client.post(
+        reverse("teams:member_change", args=[team.public_id, member.public_id]),
+        {"action": "leave", "left_on": TODAY().isoformat()},
+    )
+    assert response.status_code == 400
+    member.refresh_from_db()
+    assert member.left_on is None
+
+
+def test_ending_a_membership_asks_first_and_says_what_happens(client, login_as):
+    team = make_team()
+    member = TeamMember.objects.get(team=team, user=user("szkola.mirzec"))
+    url = reverse("teams:member_leave", args=[team.public_id, member.public_id])
+    login_as("lider.mirzec")
+    response = client.get(url)
+    assert response.status_code == 200
+    assert said(response, "End the membership?")
+    assert said(response, "Yes, end the membership")
+    assert 'name="left_on"' in response.content.decode()
+    member.refresh_from_db()
+    assert member.left_on is None
+
+    response = client.post(url, {"left_on": TODAY().isoformat()})
+    assert response["Location"] == reverse("teams:members", args=[team.public_id]) + f"#member-{member.public_id}"
     member.refresh_from_db()
     assert member.left_on == TODAY()
 
@@ -249,13 +280,68 @@ def test_it_refuses_leaving_before_joining(client, login_as):
     member = TeamMember.objects.get(team=team, user=user("szkola.mirzec"))
     login_as("lider.mirzec")
     before = (member.joined_on - dt.timedelta(days=1)).isoformat()
-    response = client.post(
-        reverse("teams:member_change", args=[team.public_id, member.public_id]), {"action": "leave", "left_on": before}
-    )
+    response = client.post(reverse("teams:member_leave", args=[team.public_id, member.public_id]), {"left_on": before})
     assert response.status_code == 400
     assert member.joined_on.strftime("%d.%m.%Y") in response.content.decode()
     member.refresh_from_db()
     assert member.left_on is None
+
+
+def test_a_named_member_leaves_the_team_from_the_members_page(client, login_as):
+    team = make_team()
+    mine = TeamMember.objects.get(team=team, user=user("szkola.mirzec"))
+    police = TeamMember.objects.get(team=team, user=user("policja.mirzec"))
+    leave = reverse("teams:member_leave", args=[team.public_id, mine.public_id])
+    login_as("szkola.mirzec")
+    page = client.get(reverse("teams:members", args=[team.public_id])).content.decode()
+    assert leave in page
+    assert reverse("teams:member_leave", args=[team.public_id, police.public_id]) not in page
+    assert f'href="{reverse("teams:member_change", args=[team.public_id, mine.public_id])}"' not in page
+
+    confirm = client.get(leave)
+    assert said(confirm, "Leave the team?")
+    assert said(confirm, "Yes, leave the team")
+    response = client.post(leave, {"left_on": ""})
+    mine.refresh_from_db()
+    assert mine.left_on == TODAY()
+    # The school is a member only through its head teacher: she no longer sees the team.
+    assert response["Location"] == reverse("teams:list") + "#main"
+
+
+def test_a_member_may_not_end_someone_else_s_membership(client, login_as):
+    team = make_team()
+    police = TeamMember.objects.get(team=team, user=user("policja.mirzec"))
+    login_as("szkola.mirzec")
+    url = reverse("teams:member_leave", args=[team.public_id, police.public_id])
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"left_on": ""}).status_code == 403
+    police.refresh_from_db()
+    assert police.left_on is None
+
+
+def test_the_action_links_name_their_row_for_screen_readers_without_a_stray_space(client, login_as):
+    team = make_team()
+    login_as("lider.mirzec")
+    response = client.get(reverse("teams:members", args=[team.public_id]))
+    page = response.content.decode()
+    with override("pl"):
+        action = escape(gettext("Change role or end membership"))
+    school = escape(institution_of("szkola.mirzec").name)
+    assert f'aria-label="{action}: {school}, Ewa Michalska"' in page
+    assert f"{action} :" not in page
+
+
+def test_a_member_added_is_shown_in_its_row_not_at_the_error_box(client, login_as):
+    team = make_team(members=())
+    login_as("lider.mirzec")
+    response = client.post(
+        reverse("teams:members", args=[team.public_id]),
+        {"institution": institution_of("policja.mirzec").public_id, "role": "member"},
+    )
+    added = TeamMember.objects.get(team=team, institution=institution_of("policja.mirzec"))
+    assert response["Location"] == reverse("teams:members", args=[team.public_id]) + f"#member-{added.public_id}"
+    page = client.get(response["Location"]).content.decode()
+    assert f'id="member-{added.public_id}"' in page
 
 
 def test_it_answers_404_for_a_member_of_another_team(client, login_as):
@@ -275,8 +361,9 @@ def test_it_uploads_lists_and_downloads_a_document(client, login_as):
         reverse("teams:documents", args=[team.public_id]),
         {"title": "Regulamin zespołu", "file": SimpleUploadedFile("regulamin.pdf", PDF_BYTES)},
     )
-    assert response.status_code == 302
     document = TeamDocument.objects.get(team=team)
+    # To the new row, not back to the form's error box (#document-errors).
+    assert response["Location"] == reverse("teams:documents", args=[team.public_id]) + f"#document-{document.public_id}"
     login_as("szkola.mirzec")
     assert "Regulamin zespołu" in client.get(reverse("teams:documents", args=[team.public_id])).content.decode()
     download = client.get(reverse("teams:document", args=[document.public_id]))

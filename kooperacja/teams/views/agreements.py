@@ -37,7 +37,7 @@ from kooperacja.teams.forms.agreements import (
 )
 from kooperacja.teams.models import OPEN_OBLIGATION_STATUSES, Agreement, AgreementParty, Obligation, Team
 from kooperacja.teams.policies import TeamAccess
-from kooperacja.teams.views.teams import team_page
+from kooperacja.teams.views.teams import landing, team_page
 
 PARTY_RELATIONS = ("voivodeship", "county", "municipality", "institution")
 
@@ -144,7 +144,11 @@ def _agreement_page(
         access,
         agreement=agreement,
         parties=[
-            {"party": party, "obligations": [(o, len(links.get(o.pk, []))) for o in party.obligations.all()]}
+            {
+                "party": party,
+                "name": service.party_name(party),
+                "obligations": [(o, len(links.get(o.pk, []))) for o in party.obligations.all()],
+            }
             for party in parties
         ],
         today=timezone.localdate(),
@@ -217,12 +221,12 @@ def party_add(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRespons
     form = PartyForm(request.POST, team=agreement.team)
     if form.is_valid():
         try:
-            service.add_party(request.user, agreement, form.choice())
+            party = service.add_party(request.user, agreement, form.choice())
         except ValidationError as refusal:
             put_refusal(form, refusal)
         else:
             messages.success(request, _("The party was added."))
-            return redirect("teams:agreement", public_id=agreement.public_id)
+            return landing("teams:agreement", f"party-{party.pk}", public_id=agreement.public_id)
     return _agreement_page(request, agreement, access, party_form=form, status=400)
 
 
@@ -235,14 +239,14 @@ def obligation_add(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRe
     if form.is_valid():
         data = form.cleaned_data
         try:
-            service.add_obligation(
+            obligation = service.add_obligation(
                 request.user, agreement, party=data["party"], text=data["text"], due_on=data["due_on"]
             )
         except ValidationError as refusal:
             put_refusal(form, refusal)
         else:
             messages.success(request, _("The obligation was added."))
-            return redirect("teams:agreement", public_id=agreement.public_id)
+            return landing("teams:agreement", f"obligation-{obligation.public_id}", public_id=agreement.public_id)
     return _agreement_page(request, agreement, access, obligation_form=form, status=400)
 
 
@@ -269,6 +273,7 @@ def _obligation_page(
         obligation=obligation,
         agreement=obligation.agreement,
         party=obligation.party,
+        party_name=service.party_name(obligation.party),
         links=evidence.links_of(obligation),
         status_form=status_form,
         evidence_form=evidence_form,
@@ -299,7 +304,7 @@ def obligation_detail(request: AuthenticatedHttpRequest, public_id: UUID) -> Htt
             put_refusal(form, refusal)
         else:
             messages.success(request, _("The status of the obligation was saved."))
-            return redirect("teams:obligation", public_id=obligation.public_id)
+            return landing("teams:obligation", public_id=obligation.public_id)
     return _obligation_page(request, obligation, access, status_form=form, status=400)
 
 
@@ -318,7 +323,7 @@ def evidence_add(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResp
             put_refusal(form, refusal)
         else:
             messages.success(request, _("The evidence was linked to the obligation."))
-            return redirect("teams:obligation", public_id=obligation.public_id)
+            return landing("teams:obligation", "evidence", public_id=obligation.public_id)
     return _obligation_page(request, obligation, access, evidence_form=form, status=400)
 
 

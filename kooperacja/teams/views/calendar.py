@@ -23,7 +23,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from kooperacja.core.http import GET_POST, AuthenticatedHttpRequest
@@ -36,6 +36,22 @@ VIEWS = ("month", "list")
 # The years the calendar shows: far wider than any team's life, and far enough inside what
 # dates can hold that a month before or after (and the days of its first and last weeks) exist.
 FIRST_YEAR, LAST_YEAR = 1900, 2999
+# A month's name inside a sentence ("Previous month: October 2026"): Polish writes it in lower
+# case there, while Django's month names ("F") are capitalised for headings.
+MONTHS_IN_SENTENCE = {
+    1: pgettext_lazy("month in a sentence", "January"),
+    2: pgettext_lazy("month in a sentence", "February"),
+    3: pgettext_lazy("month in a sentence", "March"),
+    4: pgettext_lazy("month in a sentence", "April"),
+    5: pgettext_lazy("month in a sentence", "May"),
+    6: pgettext_lazy("month in a sentence", "June"),
+    7: pgettext_lazy("month in a sentence", "July"),
+    8: pgettext_lazy("month in a sentence", "August"),
+    9: pgettext_lazy("month in a sentence", "September"),
+    10: pgettext_lazy("month in a sentence", "October"),
+    11: pgettext_lazy("month in a sentence", "November"),
+    12: pgettext_lazy("month in a sentence", "December"),
+}
 
 
 @dataclass(frozen=True)
@@ -85,17 +101,23 @@ def _choice(query: QueryDict, teams: list[Team], today: dt.date) -> Choice:
     return Choice(month, view, team, problems)
 
 
+def month_in_sentence(month: dt.date) -> str:
+    """The month and year as written inside a sentence: "październik 2026"."""
+    return f"{MONTHS_IN_SENTENCE[month.month]} {month.year}"
+
+
 def _shift(month: dt.date, by: int) -> dt.date:
     index = month.year * 12 + month.month - 1 + by
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
-def _neighbour(choice: Choice, by: int) -> tuple[dt.date, str] | None:
-    """The month before or after, with its link; None past the years the calendar shows."""
+def _neighbour(choice: Choice, by: int) -> tuple[str, str] | None:
+    """The month before or after as named in a sentence, with its link; None past the years
+    the calendar shows."""
     month = _shift(choice.month, by)
     if not FIRST_YEAR <= month.year <= LAST_YEAR:
         return None
-    return month, _link(choice, month)
+    return month_in_sentence(month), _link(choice, month)
 
 
 def _link(choice: Choice, month: dt.date, view: str | None = None) -> str:
@@ -144,6 +166,7 @@ def calendar_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         "weeks": days,
         "list_days": in_month,
         "weekdays": [(WEEKDAYS[number], WEEKDAYS_ABBR[number]) for number in range(7)],
+        "month_in_sentence": month_in_sentence(choice.month),
         "previous": _neighbour(choice, -1),
         "next": _neighbour(choice, 1),
         "this_month": _link(choice, today.replace(day=1)),

@@ -174,9 +174,23 @@ def meeting_details(meeting: Meeting, *, with_text: bool = True) -> dict[str, An
         "attendances": attendances,
         "invitations": [row for row in attendances if row.invited_at is not None],
         "present": [row for row in attendances if row.attended],
+        "absent": [row for row in attendances if row.attended is False],
         "decisions": decisions,
         "attachments": list(attachments),
     }
+
+
+def _not_recorded(meeting: Meeting, attendances: list[Any]) -> list[service.Attendee]:
+    """Who could be recorded at a meeting that has started but has no attendance yet, so the
+    page tells them apart from those recorded as absent."""
+    if meeting.starts_at > timezone.now() or meeting.status == MeetingStatus.CANCELLED:
+        return []
+    recorded = {
+        f"u{row.user_id}" if row.user_id else f"i{row.institution_id}"
+        for row in attendances
+        if row.attended is not None
+    }
+    return [person for person in service.attendees(meeting) if person.key not in recorded]
 
 
 def _decision_rows(team: Team, decisions: list[Decision]) -> list[dict[str, Any]]:
@@ -187,7 +201,11 @@ def _decision_rows(team: Team, decisions: list[Decision]) -> list[dict[str, Any]
 def _detail_forms(meeting: Meeting, access: TeamAccess, invitation: Any, *, started: bool) -> dict[str, Any]:
     planned = meeting.status == MeetingStatus.PLANNED
     return {
-        "respond_form": RespondForm(initial={"answer": invitation.response}) if invitation else None,
+        "respond_form": (
+            RespondForm(initial={"answer": invitation.response})
+            if invitation and service.takes_answers(meeting)
+            else None
+        ),
         "invite_form": InviteForm(meeting=meeting) if access.runs and planned and not started else None,
         "cancel_form": VersionForm(initial={"version": meeting.version}),
         "decision_form": DecisionForm(),
@@ -214,6 +232,7 @@ def meeting_detail(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRe
         "sees_text": sees_text,
         **details,
         "decision_rows": _decision_rows(team, details["decisions"]),
+        "not_recorded": _not_recorded(meeting, details["attendances"]),
         "started": started,
         "planned": meeting.status == MeetingStatus.PLANNED,
         "cancelled": meeting.status == MeetingStatus.CANCELLED,

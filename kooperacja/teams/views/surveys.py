@@ -44,6 +44,8 @@ PANEL_TITLE = 36
 PANEL_PLOT = 64
 PANEL_HEIGHT = PANEL_TITLE + PANEL_PLOT + 16
 DATES_BELOW = 24
+# Refusals of an answer that correcting the form would not change.
+FINAL_REFUSALS = frozenset({"answered", "closed", "not_a_member"})
 
 
 def _team_context(team: Team, access: TeamAccess) -> dict[str, Any]:
@@ -214,11 +216,22 @@ def survey_answer(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRes
         try:
             surveys.answer(request.user, survey, form.scores(), form.cleaned_data["comment"])
         except ValidationError as refusal:
+            if getattr(refusal, "code", None) in FINAL_REFUSALS:
+                return _refusal_page(request, survey, access, refusal)
             put_refusal(form, refusal)
         else:
             messages.success(request, _("Thank you. Your answer was saved without your name."))
             return redirect("teams:survey", public_id=survey.public_id)
     return _round_page(request, survey, access, form, status=400)
+
+
+def _refusal_page(
+    request: AuthenticatedHttpRequest, survey: Survey, access: TeamAccess, refusal: ValidationError
+) -> HttpResponse:
+    """An answer that no correction could make acceptable (given already, or outside the days of
+    the round) gets the reason and the way back, not the form to fill in again."""
+    context = {**_team_context(survey.team, access), "survey": survey, "reasons": refusal.messages}
+    return render(request, "teams/survey/refused.html", context, status=400)
 
 
 def _round_page(
@@ -229,8 +242,9 @@ def _round_page(
     *,
     status: int = 200,
 ) -> HttpResponse:
-    """The round's page. A refused answer comes back with its form (and the reason) even when
-    the round no longer takes answers, so the member sees why nothing was saved."""
+    """The round's page. An answer refused for what the member can correct (a missing score, a
+    comment too long) comes back with its form and the reasons; other refusals have their own
+    page (`_refusal_page`)."""
     today = timezone.localdate()
     state = _state(survey, today)
     answered = access.is_named_member and surveys.has_answered(request.user, survey)

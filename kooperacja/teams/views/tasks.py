@@ -37,6 +37,7 @@ from kooperacja.teams.policies import (
     uses_teams,
 )
 from kooperacja.teams.views.common import team_tabs
+from kooperacja.teams.views.teams import landing
 
 PAGE_SIZE = 50
 
@@ -192,6 +193,7 @@ def _detail(
         "team": task.team,
         "access": access,
         "overdue": service.is_overdue(task),
+        "mine": service.is_mine(request.user, task),
         "decision": _decision_of(task),
         "comments": task.comments.select_related("author"),
         "status_form": (status_form or StatusForm(initial={"status": task.status, "version": task.version}))
@@ -235,7 +237,7 @@ def task_status(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRespo
             put_refusal(form, refusal)
         else:
             messages.success(request, _("The status of the task was changed."))
-            return redirect("teams:task", public_id=task.public_id)
+            return landing("teams:task", public_id=task.public_id)
     return _detail(request, task, access, status_form=form, status=400)
 
 
@@ -251,7 +253,7 @@ def task_comment(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResp
             put_refusal(form, refusal)
         else:
             messages.success(request, _("The comment was added."))
-            return redirect("teams:task", public_id=task.public_id)
+            return landing("teams:task", f"comment-{task.comments.count()}", public_id=task.public_id)
     return _detail(request, task, access, comment_form=form, status=400)
 
 

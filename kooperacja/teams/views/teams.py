@@ -13,7 +13,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
@@ -53,6 +53,13 @@ UPCOMING_MEETINGS = 5
 def team_page(team: Team, access: TeamAccess, **context: Any) -> dict[str, Any]:
     """The context every page of a team starts from: the team, the user's access and the tabs."""
     return {"team": team, "access": access, "tabs": team_tabs(team, access), **context}
+
+
+def landing(viewname: str, anchor: str = "main", **kwargs: Any) -> HttpResponseRedirect:
+    """The redirect after a successful change, to a place on the page: the row just made, or the
+    main content where the message says what happened. Without its own anchor the browser would
+    keep the form's `#…-errors` anchor and open the page on an error box that is not there."""
+    return HttpResponseRedirect(f"{reverse(viewname, kwargs=kwargs)}#{anchor}")
 
 
 # --- The list and founding a team --------------------------------------------------------------
@@ -221,7 +228,7 @@ def members(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.add_member(
+            added = services.add_member(
                 request.user,
                 team,
                 institution=data["institution"],
@@ -233,7 +240,7 @@ def members(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
             put_refusal(form, refusal)
         else:
             messages.success(request, _("The member was added to the team."))
-            return redirect("teams:members", public_id=team.public_id)
+            return landing("teams:members", f"member-{added.public_id}", public_id=team.public_id)
     return _members_page(request, team, access, form, status=400)
 
 
@@ -243,44 +250,78 @@ def _member_page(
     access: TeamAccess,
     member: TeamMember,
     role_form: MemberRoleForm,
-    leave_form: MemberLeaveForm,
     status: int = 200,
 ) -> HttpResponse:
-    context = team_page(team, access, member=member, role_form=role_form, leave_form=leave_form)
+    context = team_page(team, access, member=member, role_form=role_form)
     return render(request, "teams/team/member.html", context, status=status)
 
 
 @require_http_methods(GET_POST)
 @login_required
 def member_change(request: AuthenticatedHttpRequest, public_id: UUID, member: UUID) -> HttpResponse:
+    """A member's team role; ending the membership has its own confirmation page (`member_leave`)."""
     membership, access = policies.get_member_for_user(request.user, public_id, member)
     policies.require_runs(access)
     team = membership.team
-    role_form = MemberRoleForm(initial={"role": membership.role})
-    leave_form = MemberLeaveForm()
     if request.method != "POST":
-        return _member_page(request, team, access, membership, role_form, leave_form)
-    action = request.POST.get("action")
-    form: forms.Form
-    if action == "leave":
-        form = leave_form = MemberLeaveForm(request.POST)
-    else:
-        form = role_form = MemberRoleForm(request.POST)
-    if action in ("role", "leave") and form.is_valid():
+        return _member_page(request, team, access, membership, MemberRoleForm(initial={"role": membership.role}))
+    form = MemberRoleForm(request.POST)
+    if form.is_valid():
         try:
-            if action == "leave":
-                services.end_membership(request.user, membership, form.cleaned_data["left_on"])
-                messages.success(request, _("The membership was ended; it stays in the history."))
-            else:
-                services.change_member_role(request.user, membership, form.cleaned_data["role"])
-                messages.success(request, _("The team role was changed."))
+            services.change_member_role(request.user, membership, form.cleaned_data["role"])
         except ValidationError as refusal:
             put_refusal(form, refusal)
         else:
-            return redirect("teams:members", public_id=team.public_id)
-    elif action not in ("role", "leave"):
-        form.add_error(None, _("Choose what to change: the role or the end of membership."))
-    return _member_page(request, team, access, membership, role_form, leave_form, status=400)
+            messages.success(request, _("The team role was changed."))
+            return landing("teams:members", f"member-{membership.public_id}", public_id=team.public_id)
+    return _member_page(request, team, access, membership, form, status=400)
+
+
+def is_own(request: AuthenticatedHttpRequest, membership: TeamMember) -> bool:
+    return membership.user_id == request.user.pk
+
+
+def _leave_page(
+    request: AuthenticatedHttpRequest,
+    access: TeamAccess,
+    membership: TeamMember,
+    form: MemberLeaveForm,
+    status: int = 200,
+) -> HttpResponse:
+    context = team_page(membership.team, access, member=membership, form=form, own=is_own(request, membership))
+    return render(request, "teams/team/leave.html", context, status=status)
+
+
+@require_http_methods(GET_POST)
+@login_required
+def member_leave(request: AuthenticatedHttpRequest, public_id: UUID, member: UUID) -> HttpResponse:
+    """End a membership after saying what that means: those who run the team end anyone's, a
+    named member their own (leaving the team); for the others who see the team, 403."""
+    membership, access = policies.get_member_for_user(request.user, public_id, member)
+    if not (access.runs or is_own(request, membership)):
+        raise PermissionDenied
+    if request.method != "POST":
+        return _leave_page(request, access, membership, MemberLeaveForm())
+    form = MemberLeaveForm(request.POST)
+    if form.is_valid():
+        try:
+            services.end_membership(request.user, membership, form.cleaned_data["left_on"])
+        except ValidationError as refusal:
+            put_refusal(form, refusal)
+        else:
+            return _after_leaving(request, membership)
+    return _leave_page(request, access, membership, form, status=400)
+
+
+def _after_leaving(request: AuthenticatedHttpRequest, membership: TeamMember) -> HttpResponse:
+    team = membership.team
+    if is_own(request, membership):
+        messages.success(request, _("You left the team; your membership stays in its history."))
+        if policies.team_access(request.user, team) is None:
+            return landing("teams:list")
+    else:
+        messages.success(request, _("The membership was ended; it stays in the history."))
+    return landing("teams:members", f"member-{membership.public_id}", public_id=team.public_id)
 
 
 # --- Documents ---------------------------------------------------------------------------------
@@ -304,12 +345,14 @@ def documents(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRespons
     form = DocumentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.add_document(request.user, team, form.cleaned_data["file"], title=form.cleaned_data["title"])
+            document = services.add_document(
+                request.user, team, form.cleaned_data["file"], title=form.cleaned_data["title"]
+            )
         except ValidationError as refusal:
             put_refusal(form, refusal)
         else:
             messages.success(request, _("The document was added."))
-            return redirect("teams:documents", public_id=team.public_id)
+            return landing("teams:documents", f"document-{document.public_id}", public_id=team.public_id)
     return _documents_page(request, team, access, form, status=400)
 
 
@@ -330,6 +373,7 @@ urls: list[URLPattern] = [
     path("<uuid:public_id>/edit/", team_edit, name="edit"),
     path("<uuid:public_id>/members/", members, name="members"),
     path("<uuid:public_id>/members/<uuid:member>/", member_change, name="member_change"),
+    path("<uuid:public_id>/members/<uuid:member>/leave/", member_leave, name="member_leave"),
     path("<uuid:public_id>/documents/", documents, name="documents"),
     path("documents/<uuid:public_id>/", document_download, name="document"),
 ]
