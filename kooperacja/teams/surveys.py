@@ -149,26 +149,34 @@ def _tell_members(survey: Survey, actor: Any) -> None:
 # --- Answering ---------------------------------------------------------------------------------
 
 
+def check_may_answer(user: Any, survey: Survey, today: dt.date | None = None) -> None:
+    """Refuse, whatever the answer would be: a user who is not a named current member, a day
+    outside the round, and a member who answered already (codes "not_a_member", "closed",
+    "answered"). A second answer sent at the same moment is still refused by the receipt."""
+    day = today or timezone.localdate()
+    if not TeamMember.objects.current(day).filter(team_id=survey.team_id, user=user).exists():
+        raise ValidationError(NOT_A_MEMBER, code="not_a_member")
+    if not is_open(survey, day):
+        raise ValidationError(
+            str(SURVEY_NOT_OPEN) % {"opens": _day(survey.opens_on), "closes": _day(survey.closes_on)}, code="closed"
+        )
+    if has_answered(user, survey):
+        raise ValidationError(ALREADY_ANSWERED, code="answered")
+
+
 def answer(user: Any, survey: Survey, scores: dict[str, int], comment: str = "") -> SurveyResponse:
     """Record one member's anonymous answer: first the receipt (who), then the response (what),
     each in its own transaction; when the response fails the receipt is taken back. Called
     outside any transaction (in one, both would share its id). Refused: a user who is not a named current member, a day
     outside the round, a score outside 1–5 or a missing one, and a second answer."""
     today = timezone.localdate()
-    if not TeamMember.objects.current(today).filter(team_id=survey.team_id, user=user).exists():
-        raise ValidationError(NOT_A_MEMBER, code="not_a_member")
-    if not is_open(survey, today):
-        raise ValidationError(
-            str(SURVEY_NOT_OPEN) % {"opens": _day(survey.opens_on), "closes": _day(survey.closes_on)}, code="closed"
-        )
+    check_may_answer(user, survey, today)
     clean_scores = _checked_scores(scores)
     comment = comment.strip()
     if len(comment) > COMMENT_MAX_LENGTH:
         raise ValidationError(
             {"comment": _("Write at most %(limit)s characters.") % {"limit": COMMENT_MAX_LENGTH}}, code="too_long"
         )
-    if has_answered(user, survey):
-        raise ValidationError(ALREADY_ANSWERED, code="answered")
     _receipt(user, survey, today)
     try:
         with transaction.atomic():

@@ -37,13 +37,14 @@ def _new_token(username: str = "szkola.mirzec") -> str:
 
 def test_a_user_makes_an_address_and_sees_it_once_to_copy(client, login_as):
     member = login_as("szkola.mirzec")
-    response = client.post("/teams/calendar/feed/", {"action": "create"})
-    assert response.status_code == 200
+    response = client.post("/teams/calendar/feed/", {"action": "create"}, follow=True)
+    assert response.redirect_chain == [("/teams/calendar/feed/", 302)]
+    assert response["Cache-Control"] == "private, no-store"
     body = response.content.decode()
     assert "readonly" in body and polish("Copy it now: it is shown only once.") in body
     token = _shown_token(body)
     assert client.get(_feed_url(token)).status_code == 200
-    later = client.get("/teams/calendar/feed/").content.decode()
+    later = client.get("/teams/calendar/feed/").content.decode()  # a reload: made nothing, shows nothing
     assert token not in later
     assert 'id="feed-address"' not in later
     assert polish("Revoke the address") in later
@@ -69,7 +70,7 @@ def test_making_and_revoking_are_audited_on_the_feed(client, login_as):
 
 def test_making_an_address_twice_keeps_one_live_address(client, login_as):
     member = login_as("szkola.mirzec")
-    first = client.post("/teams/calendar/feed/", {"action": "create"}).content.decode()
+    first = client.post("/teams/calendar/feed/", {"action": "create"}, follow=True).content.decode()
     client.post("/teams/calendar/feed/", {"action": "create"})
     assert CalendarFeed.objects.filter(user=member, revoked_at__isnull=True).count() == 1
     old_token = _shown_token(first)
@@ -123,7 +124,7 @@ def test_a_revoked_address_answers_404_at_once(client, login_as):
 def test_a_replaced_address_stops_working_and_the_new_one_works(client, login_as):
     member = login_as("szkola.mirzec")
     _old, old_token = feeds.create_feed(member)
-    body = client.post("/teams/calendar/feed/", {"action": "replace"}).content.decode()
+    body = client.post("/teams/calendar/feed/", {"action": "replace"}, follow=True).content.decode()
     new_token = _shown_token(body)
     assert new_token != old_token
     assert client.get(_feed_url(old_token)).status_code == 404

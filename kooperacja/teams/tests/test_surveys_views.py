@@ -249,6 +249,22 @@ def test_a_second_answer_gets_only_the_reason_and_the_way_back_not_the_form(clie
     assert polish("Back to the round") in page
 
 
+def test_a_second_answer_with_a_score_missing_also_gets_the_reason_not_the_form(client, login_as, team):
+    survey = make_survey(team)
+    login_as("policja.mirzec")
+    url = reverse("teams:survey_answer", args=[survey.public_id])
+    client.post(url, answer_form(4))
+
+    response = client.post(url, {"comment": "Bez ocen"})
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    with translation.override("pl"):
+        assert str(surveys.ALREADY_ANSWERED) in page
+    assert 'name="goals"' not in page
+    assert SurveyResponse.objects.filter(survey=survey).count() == 1
+
+
 def test_the_answer_form_does_not_send_the_member_to_the_error_box_after_a_good_answer(client, login_as, team):
     survey = make_survey(team)
     login_as("policja.mirzec")

@@ -186,11 +186,14 @@ MADE = {
 }
 
 
-def _feed_page(
-    request: AuthenticatedHttpRequest, *, token: str = "", status: int = 200, problem: str = ""
-) -> HttpResponse:
-    """The settings page. The full address only exists in the response that made it (only its
-    hash is kept), so `token` is given right after making or replacing it, and never later."""
+# Where a new address waits, in the server-side session, for the one page that shows it.
+NEW_ADDRESS_SESSION_KEY = "teams_new_feed_address"
+
+
+def _feed_page(request: AuthenticatedHttpRequest, *, status: int = 200, problem: str = "") -> HttpResponse:
+    """The settings page. Only the hash of an address is kept, so the full address is shown
+    once: on the first page after making or replacing it, taken out of the session there."""
+    token = request.session.pop(NEW_ADDRESS_SESSION_KEY, "")
     address = request.build_absolute_uri(reverse("teams:feed", args=[token])) if token else ""
     context = {
         "feed": feeds.live_feed(request.user),
@@ -198,7 +201,10 @@ def _feed_page(
         "problem": problem,
         "days_back": feeds.FEED_DAYS_BACK,
     }
-    return render(request, "teams/calendar/feed.html", context, status=status)
+    response = render(request, "teams/calendar/feed.html", context, status=status)
+    if address:
+        response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_http_methods(GET_POST)
@@ -217,10 +223,9 @@ def feed_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
         return _feed_page(request, status=400, problem=_("Choose what to do with the address: nothing was changed."))
     _feed, token = feeds.create_feed(request.user)
     messages.success(request, MADE[action])
-    # Rendered here, not after a redirect: this response is the only one that can show the address.
-    response = _feed_page(request, token=token)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    # Shown by the next page only (a reload of it does not make another address).
+    request.session[NEW_ADDRESS_SESSION_KEY] = token
+    return redirect("teams:feed_settings")
 
 
 @require_safe

@@ -211,6 +211,10 @@ def survey_answer(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRes
     survey, access = get_survey_for_user(request.user, public_id)
     if not access.is_named_member:
         raise PermissionDenied
+    try:
+        surveys.check_may_answer(request.user, survey)
+    except ValidationError as refusal:
+        return _refusal_page(request, survey, access, refusal)
     form = AnswerForm(request.POST)
     if form.is_valid():
         try:
