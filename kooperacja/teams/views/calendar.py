@@ -73,14 +73,19 @@ class Choice:
 
 
 def _parse_month(raw: str | None, today: dt.date) -> dt.date | None:
+    """The first day of the month asked for; None when it is not a month at all. A month
+    outside the calendar's years is a problem of its own (`_out_of_range`)."""
     if not raw:
         return today.replace(day=1)
     try:
         year, month = (int(part) for part in raw.split("-"))
-        first = dt.date(year, month, 1)
+        return dt.date(year, month, 1)
     except ValueError:
         return None
-    return first if FIRST_YEAR <= year <= LAST_YEAR else None
+
+
+def _out_of_range(month: dt.date) -> bool:
+    return not FIRST_YEAR <= month.year <= LAST_YEAR
 
 
 def _choice(query: QueryDict, teams: list[Team], today: dt.date) -> Choice:
@@ -88,6 +93,12 @@ def _choice(query: QueryDict, teams: list[Team], today: dt.date) -> Choice:
     month = _parse_month(query.get("month"), today)
     if month is None:
         problems.append(_("The month was not understood (write it as YYYY-MM): the current month is shown."))
+        month = today.replace(day=1)
+    elif _out_of_range(month):
+        problems.append(
+            _("The calendar shows the years %(first)s–%(last)s: the current month is shown.")
+            % {"first": FIRST_YEAR, "last": LAST_YEAR}
+        )
         month = today.replace(day=1)
     view = query.get("view") or "month"
     if view not in VIEWS:
