@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "kooperacja.assessment",
     "kooperacja.plans",
     "kooperacja.teams",
+    "kooperacja.community",
     "kooperacja.api",
     # Last, so that our templates and Polish messages win over the admin's where both exist.
     "django.contrib.admin",

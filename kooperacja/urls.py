@@ -19,6 +19,7 @@ urlpatterns = [
     path("assessment/", include("kooperacja.assessment.urls")),
     path("plans/", include("kooperacja.plans.urls")),
     path("teams/", include("kooperacja.teams.urls")),
+    path("community/", include("kooperacja.community.urls")),
     path("api-access/", include("kooperacja.api.urls")),
     path("api/v1/", api.urls),
     path("healthz", healthz, name="healthz"),

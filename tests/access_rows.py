@@ -280,6 +280,9 @@ from tests import (  # noqa: E402 - the modules import answers() and the row cla
     access_cases_gdpr,
     access_cases_people,
     access_cases_security,
+    access_community_indicators,
+    access_community_programme,
+    access_community_projects,
     access_directory_gaps,
     access_directory_hsds,
     access_directory_manage,
@@ -321,6 +324,9 @@ for _module in (
     access_teams_tasks,
     access_teams_workload,
     access_teams_surveys,
+    access_community_indicators,
+    access_community_programme,
+    access_community_projects,
 ):
     URL_ROWS.update(_rows(*_module.URL_ROWS))
     API_ROWS.extend(_module.API_ROWS)

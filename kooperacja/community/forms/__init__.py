@@ -1,0 +1,1 @@
+"""Forms of the community app, one module per area."""
