@@ -3,8 +3,9 @@
 - Indicators are official public statistics: every signed-in user with a role reads those of
   every gmina.
 - The platform's own aggregates beside them (needs found in diagnoses, open cases by reason)
-  come from case files, however suppressed: they are shown only to the staff of institutions of
-  the gmina or serving it, to regional analysts of its voivodeship and to administrators.
+  come from case files, however suppressed: they are shown only to the social workers and
+  managers of institutions of the gmina or serving it (partners see cases only through consent),
+  to regional analysts of its voivodeship and to administrators.
 - Figures of a gmina are entered (by form or import) by managers and social workers of an
   institution located in it, by regional analysts of its voivodeship and by administrators.
 
@@ -71,11 +72,16 @@ def enterable_gminas(user: Any) -> QuerySet[Municipality]:
     return gminas.filter(pk__in=own) | gminas.filter(county__voivodeship_id__in=voivodeships)
 
 
+# Staff roles that see the platform's aggregates of their gmina.
+AGGREGATE_READERS = frozenset({Role.SOCIAL_WORKER, Role.MANAGER})
+
+
 def sees_platform_figures(user: Any, gmina: Municipality) -> bool:
     """Whether the user may see the platform's aggregates of the gmina (see the module)."""
     if is_platform_admin(user) or _voivodeship_id(gmina) in _analysed_voivodeship_ids(user):
         return True
-    staff_of = {m.institution_id: m.institution for m in memberships(user) if m.role != Role.REGIONAL_ANALYST}
+    # Those who read their institution's cases whole; partners see cases only through consent.
+    staff_of = {m.institution_id: m.institution for m in memberships(user) if m.role in AGGREGATE_READERS}
     if any(institution.municipality_id == gmina.pk for institution in staff_of.values()):
         return True
     return Institution.serves.through.objects.filter(institution_id__in=staff_of, municipality_id=gmina.pk).exists()

@@ -29,6 +29,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kooperacja.assessment.models import Assessment, DomainScore, Instrument
 from kooperacja.cases.models import Case, CaseReason, SupportReason
@@ -46,6 +47,8 @@ FIRST_YEAR = 1990
 MAX_VALUE = Decimal("999999999999.99")
 # Platform aggregates: smaller cells are not shown (statistical disclosure control).
 MIN_CELL = 5
+# How a cell hidden only to protect a small one reads (it is not necessarily small).
+HIDDEN_WITH_ANOTHER = gettext_lazy("hidden")
 # A domain scored at or below this level is a need (as `assessment.services.needs` counts).
 NEED_THRESHOLD = 2
 CSV_HEADER = ("gmina", "year", "indicator", "value", "source")
@@ -540,29 +543,41 @@ def comparison_rows(tables: Sequence[IndicatorTable]) -> list[list[Any]]:
 
 @dataclass(frozen=True)
 class Cell:
-    """A count of people or cases; hidden ("< 5") when small or when it would give one away."""
+    """A count of people or cases. Hidden when small ("< 5"), or hidden with a small one so that
+    no subtraction gives it away ("ukryte": `secondary`). Zero is shown: it is nobody."""
 
     count: int
     hidden: bool
+    secondary: bool = False
 
     def __str__(self) -> str:
-        return f"< {MIN_CELL}" if self.hidden else str(self.count)
+        if not self.hidden:
+            return str(self.count)
+        return str(HIDDEN_WITH_ANOTHER) if self.secondary else f"< {MIN_CELL}"
+
+
+def _small(count: int) -> bool:
+    return 0 < count < MIN_CELL
 
 
 def protect(counts: Mapping[str, int], total: int) -> tuple[dict[str, Cell], Cell]:
-    """Cells under MIN_CELL hidden; when exactly one is hidden, the smallest shown cell is hidden
-    as well (or the total, when there is no other), so no subtraction gives it away."""
-    cells = {key: Cell(count, count < MIN_CELL) for key, count in counts.items()}
-    total_cell = Cell(total, total < MIN_CELL)
-    hidden = [key for key, cell in cells.items() if cell.hidden]
-    if len(hidden) == 1 and not total_cell.hidden:
-        shown = sorted((cell.count, key) for key, cell in cells.items() if not cell.hidden)
-        if shown:
-            key = shown[0][1]
-            cells[key] = Cell(cells[key].count, True)
-        else:
-            total_cell = Cell(total, True)
-    return cells, total_cell
+    """Cells from 1 to MIN_CELL - 1 hidden; then, while what the hidden cells add up to (the
+    total less the shown cells) is itself from 1 to MIN_CELL - 1, the smallest shown cell is
+    hidden too — or the total, when no cell is left to hide — so that no subtraction of shown
+    figures recovers a hidden group. Zeros stay shown."""
+    cells = {key: Cell(count, _small(count)) for key, count in counts.items()}
+    if _small(total):
+        return {key: Cell(cell.count, cell.hidden or cell.count > 0) for key, cell in cells.items()}, Cell(total, True)
+    while any(cell.hidden for cell in cells.values()):
+        rest = total - sum(cell.count for cell in cells.values() if not cell.hidden)
+        if not _small(rest):
+            break
+        shown = sorted((cell.count, key) for key, cell in cells.items() if not cell.hidden and cell.count > 0)
+        if not shown:
+            return cells, Cell(total, True, secondary=True)
+        key = shown[0][1]
+        cells[key] = Cell(cells[key].count, True, secondary=True)
+    return cells, Cell(total, False)
 
 
 @dataclass(frozen=True)

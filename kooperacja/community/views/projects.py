@@ -20,7 +20,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -358,7 +358,7 @@ def project_expenses(request: AuthenticatedHttpRequest, public_id: UUID) -> Http
 def expense_document(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponseBase:
     expense, _access = policies.get_expense_for_user(request.user, public_id)
     if not expense.document:
-        raise PermissionDenied
+        raise Http404
     audit.record(
         AuditAction.VIEW,
         request=request,

@@ -81,4 +81,9 @@ def test_it_reminds_the_receivers_once_a_working_day_before_the_deadline() -> No
 def test_it_does_not_remind_about_an_answered_referral() -> None:
     referral = make_referral(status=ReferralStatus.DECLINED)
     assert referral.answer_due is not None
-    assert referrals.remind_due(at(previous_working_day(referral.answer_due))) == 0
+    receiver = user("szkola.mirzec")
+    told = about(referral, recipient=receiver)
+    referrals.remind_due(at(previous_working_day(referral.answer_due)))
+    assert about(referral, recipient=receiver) == told
+    referral.refresh_from_db()
+    assert referral.due_reminded_at is None
