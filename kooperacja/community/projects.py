@@ -30,6 +30,7 @@ from kooperacja.community.models import (
     BudgetLine,
     Expense,
     ProjectIndicator,
+    ProjectStatus,
     SocialProject,
 )
 from kooperacja.core import audit, versioning
@@ -273,6 +274,11 @@ def add_expense(
     outside the project, or the line's plan would be exceeded — unless the project allows
     over-spending and a reason is given, which the expense then keeps."""
     reason = over_budget_reason.strip()
+    if project.status in (ProjectStatus.COMPLETED, ProjectStatus.CANCELLED):
+        raise ValidationError(
+            _("The project is %(status)s: no more expenses are booked on it.")
+            % {"status": project.get_status_display()}
+        )
     if not description.strip():
         raise ValidationError({"description": [_("Say what the money was spent on.")]})
     checked = check_upload(document) if document is not None else None

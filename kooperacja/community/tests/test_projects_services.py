@@ -78,6 +78,14 @@ def test_it_accepts_an_overspending_with_a_reason_when_the_project_allows_it():
     assert services.budget_execution(project).lines[0].over
 
 
+@pytest.mark.parametrize("status", ["completed", "cancelled"])
+def test_it_books_nothing_on_a_finished_project(status):
+    project = make_project(lines=(("therapy", "1000"),), status=status)
+    with pytest.raises(ValidationError):
+        _spend(project, "100")
+    assert project.expenses.count() == 0
+
+
 def test_it_keeps_no_reason_for_an_expense_within_its_line():
     project = make_project(lines=(("therapy", "1000"),), allow_overspending=True)
     assert _spend(project, "100", over_budget_reason="niepotrzebne").over_budget_reason == ""

@@ -325,7 +325,13 @@ def indicator_report(request: AuthenticatedHttpRequest, code: str, year: int) ->
     with translation.override("pl"):  # the report is a Polish document, whatever the page language
         html = render_to_string("community/indicators/report_pdf.html", context, request)
     pdf = render_pdf(html, css=REPORT_CSS + PDF_CSS)
-    record(AuditAction.PRINT, request=request, object_type="community.year", object_id=f"{gmina.code}/{year}")
+    record(
+        AuditAction.PRINT,
+        request=request,
+        object_type="community.year",
+        object_id=f"{gmina.code}/{year}",
+        municipality_code=gmina.code,
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="diagnoza-{gmina.code}-{year}.pdf"'
     return response
