@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.files import File
-from django.http import FileResponse, HttpRequest
+from django.http import FileResponse, HttpRequest, HttpResponseRedirect
+from django.urls import reverse
 
 from kooperacja.core.models import User
 
@@ -17,6 +20,13 @@ class AuthenticatedHttpRequest(HttpRequest):
 
     user: User
     request_id: str
+
+
+def landing(viewname: str, anchor: str = "main", **kwargs: Any) -> HttpResponseRedirect:
+    """The redirect after a successful change, to a place on the page: the row just made, or the
+    main content where the message says what happened. Without its own anchor the browser would
+    keep the form's `#…-errors` anchor and open the page on an error box that is not there."""
+    return HttpResponseRedirect(f"{reverse(viewname, kwargs=kwargs)}#{anchor}")
 
 
 def serve_private_file(file: File, *, filename: str, content_type: str) -> FileResponse:

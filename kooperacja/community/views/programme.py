@@ -13,7 +13,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
@@ -36,14 +36,10 @@ from kooperacja.community.programme_policies import ProgrammeAccess
 from kooperacja.core import audit
 from kooperacja.core.exports import csv_response, xlsx_response
 from kooperacja.core.forms.conflicts import differences, put_refusal, rebound
-from kooperacja.core.http import GET_POST, AuthenticatedHttpRequest
+from kooperacja.core.http import GET_POST, AuthenticatedHttpRequest, landing
 from kooperacja.core.models import AuditAction
 
 FORM_TEMPLATE = "teams/team/form.html"
-
-
-def _landing(viewname: str, anchor: str, **kwargs: Any) -> HttpResponseRedirect:
-    return HttpResponseRedirect(f"{reverse(viewname, kwargs=kwargs)}#{anchor}")
 
 
 # --- The list and defining a programme ---------------------------------------------------------
@@ -97,7 +93,7 @@ def programme_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             put_refusal(form, refusal)
         else:
             messages.success(request, _("The programme was defined. Add its partners, phases and milestones."))
-            return _landing("community:programme", "main", public_id=programme.public_id)
+            return landing("community:programme", "main", public_id=programme.public_id)
     return _form_page(request, form, heading, back, status=400)
 
 
@@ -122,7 +118,7 @@ def programme_edit(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRe
             put_refusal(form, refusal)
         else:
             messages.success(request, _("The changes were saved."))
-            return _landing("community:programme", "main", public_id=programme.public_id)
+            return landing("community:programme", "main", public_id=programme.public_id)
     return _form_page(request, form, heading, back, status=400)
 
 
@@ -182,7 +178,7 @@ def partner_add(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRespo
             put_refusal(form, refusal)
         else:
             messages.success(request, _("The partner was added."))
-            return _landing("community:programme", "partners", public_id=programme.public_id)
+            return landing("community:programme", "partners", public_id=programme.public_id)
     return _programme_page(request, programme, access, partner_form=form, status=400)
 
 
@@ -206,7 +202,7 @@ def phase_add(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRespons
             put_refusal(form, refusal)
         else:
             messages.success(request, _("The phase was added."))
-            return _landing("community:programme", "phases", public_id=programme.public_id)
+            return landing("community:programme", "phases", public_id=programme.public_id)
     return _programme_page(request, programme, access, phase_form=form, status=400)
 
 
@@ -225,7 +221,7 @@ def milestone_add(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRes
             put_refusal(form, refusal)
         else:
             messages.success(request, _("The milestone was added."))
-            return _landing("community:programme", f"milestone-{milestone.public_id}", public_id=programme.public_id)
+            return landing("community:programme", f"milestone-{milestone.public_id}", public_id=programme.public_id)
     return _programme_page(request, programme, access, milestone_form=form, status=400)
 
 
@@ -249,7 +245,7 @@ def unit_add(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse
             put_refusal(form, refusal)
         else:
             messages.success(request, _("The unit was added."))
-            return _landing("community:programme", "units", public_id=programme.public_id)
+            return landing("community:programme", "units", public_id=programme.public_id)
     return _programme_page(request, programme, access, unit_form=form, status=400)
 
 
@@ -273,7 +269,7 @@ def spending_add(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResp
             put_refusal(form, refusal)
         else:
             messages.success(request, _("The spending was recorded."))
-            return _landing("community:programme", "budget", public_id=programme.public_id)
+            return landing("community:programme", "budget", public_id=programme.public_id)
     return _programme_page(request, programme, access, spending_form=form, status=400)
 
 
@@ -358,7 +354,7 @@ def milestone_reached(request: AuthenticatedHttpRequest, public_id: UUID) -> Htt
             put_refusal(form, refusal)
         else:
             messages.success(request, _("The milestone was marked as reached."))
-            return _landing("community:milestone", "main", public_id=milestone.public_id)
+            return landing("community:milestone", "main", public_id=milestone.public_id)
     return _milestone_page(request, milestone, access, form=form, status=400)
 
 

@@ -20,7 +20,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -54,7 +54,7 @@ from kooperacja.community.project_policies import ProjectAccess
 from kooperacja.core import audit
 from kooperacja.core.exports import xlsx_response
 from kooperacja.core.forms.conflicts import differences, put_refusal, rebound
-from kooperacja.core.http import GET_POST, AuthenticatedHttpRequest, serve_private_file
+from kooperacja.core.http import GET_POST, AuthenticatedHttpRequest, landing, serve_private_file
 from kooperacja.core.models import AuditAction
 from kooperacja.core.pdf import REPORT_CSS, render_pdf
 from kooperacja.core.policies import is_platform_admin
@@ -77,10 +77,6 @@ def project_page(project: SocialProject, access: ProjectAccess, **context: Any) 
     """What every page of a project starts from: the project, the access and its tabs."""
     tabs = [{"key": key, "label": label, "url": reverse(name, args=[project.public_id])} for key, name, label in TABS]
     return {"project": project, "access": access, "tabs": tabs, **context}
-
-
-def landing(viewname: str, anchor: str, **kwargs: Any) -> HttpResponseRedirect:
-    return HttpResponseRedirect(f"{reverse(viewname, kwargs=kwargs)}#{anchor}")
 
 
 # --- The list ------------------------------------------------------------------------------

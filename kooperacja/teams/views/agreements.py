@@ -24,7 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from kooperacja.core import audit, evidence
 from kooperacja.core.forms.conflicts import differences, put_refusal, rebound
-from kooperacja.core.http import GET_POST, AuthenticatedHttpRequest, serve_private_file
+from kooperacja.core.http import GET_POST, AuthenticatedHttpRequest, landing, serve_private_file
 from kooperacja.core.models import AuditAction
 from kooperacja.teams import agreements as service
 from kooperacja.teams import policies
@@ -37,7 +37,7 @@ from kooperacja.teams.forms.agreements import (
 )
 from kooperacja.teams.models import OPEN_OBLIGATION_STATUSES, Agreement, AgreementParty, Obligation, Team
 from kooperacja.teams.policies import TeamAccess
-from kooperacja.teams.views.teams import landing, team_page
+from kooperacja.teams.views.teams import team_page
 
 PARTY_RELATIONS = ("voivodeship", "county", "municipality", "institution")
 

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from kooperacja.core.forms.conflicts import differences, put_refusal, rebound
-from kooperacja.core.http import GET_POST, AuthenticatedHttpRequest
+from kooperacja.core.http import GET_POST, AuthenticatedHttpRequest, landing
 from kooperacja.teams import tasks as service
 from kooperacja.teams.forms.tasks import CommentForm, StatusForm, TaskFilterForm, TaskForm
 from kooperacja.teams.models import OPEN_TASK_STATUSES, Decision, Task, Team
@@ -37,7 +37,6 @@ from kooperacja.teams.policies import (
     uses_teams,
 )
 from kooperacja.teams.views.common import team_tabs
-from kooperacja.teams.views.teams import landing
 
 PAGE_SIZE = 50
 

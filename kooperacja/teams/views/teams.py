@@ -13,7 +13,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from kooperacja.core import audit
 from kooperacja.core.forms.conflicts import differences, put_refusal, rebound
-from kooperacja.core.http import GET_POST, AuthenticatedHttpRequest, serve_private_file
+from kooperacja.core.http import GET_POST, AuthenticatedHttpRequest, landing, serve_private_file
 from kooperacja.core.models import AuditAction
 from kooperacja.teams import policies, services
 from kooperacja.teams.forms.teams import (
@@ -53,13 +53,6 @@ UPCOMING_MEETINGS = 5
 def team_page(team: Team, access: TeamAccess, **context: Any) -> dict[str, Any]:
     """The context every page of a team starts from: the team, the user's access and the tabs."""
     return {"team": team, "access": access, "tabs": team_tabs(team, access), **context}
-
-
-def landing(viewname: str, anchor: str = "main", **kwargs: Any) -> HttpResponseRedirect:
-    """The redirect after a successful change, to a place on the page: the row just made, or the
-    main content where the message says what happened. Without its own anchor the browser would
-    keep the form's `#…-errors` anchor and open the page on an error box that is not there."""
-    return HttpResponseRedirect(f"{reverse(viewname, kwargs=kwargs)}#{anchor}")
 
 
 # --- The list and founding a team --------------------------------------------------------------
