@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "kooperacja.plans",
     "kooperacja.teams",
     "kooperacja.community",
+    "kooperacja.learning",
     "kooperacja.api",
     # Last, so that our templates and Polish messages win over the admin's where both exist.
     "django.contrib.admin",

@@ -20,6 +20,7 @@ urlpatterns = [
     path("plans/", include("kooperacja.plans.urls")),
     path("teams/", include("kooperacja.teams.urls")),
     path("community/", include("kooperacja.community.urls")),
+    path("learning/", include("kooperacja.learning.urls")),
     path("api-access/", include("kooperacja.api.urls")),
     path("api/v1/", api.urls),
     path("healthz", healthz, name="healthz"),

@@ -1,0 +1,7 @@
+"""Pages of the learning app: certificates (being built)."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urls: list[URLPattern] = []

@@ -1,0 +1,7 @@
+"""Pages of the learning app: support (being built)."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urls: list[URLPattern] = []
