@@ -208,6 +208,21 @@ def test_it_shows_a_linked_case_by_name_only_to_those_the_cases_app_lets_know_it
     assert said(page, "a case")
 
 
+def test_it_audits_the_activities_page_once_naming_every_person_of_the_cases_it_named(client, login_as):
+    project = make_project()
+    cases = list(Case.objects.open().filter(municipality__code=MIRZEC, lead_worker=user("gops.mirzec"))[:2])
+    assert len(cases) == 2, "the demo has two open Mirzec cases led by gops.mirzec"
+    for case in cases:
+        services.add_activity(user("gops.mirzec"), project, title="Klub", starts_on=dt.date(2024, 2, 1), cases=[case])
+    login_as("gops.mirzec")
+    before = AuditEvent.objects.count()
+    client.get(url("project_activities", project))
+    events = list(AuditEvent.objects.order_by("pk")[before:])
+    assert [event.action for event in events] == ["list"]
+    expected = {person.pk for case in cases for person in case.persons()}
+    assert set(events[0].persons) == expected
+
+
 def test_it_refuses_an_activity_with_negative_counts_or_ending_before_it_starts(client, login_as):
     project = make_project()
     login_as("gops.mirzec")

@@ -31,8 +31,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from kooperacja.cases.models import Case
-from kooperacja.cases.policies import case_access, knows_identity
-from kooperacja.cases.services import audit_case
+from kooperacja.cases.policies import case_access, case_person_ids, knows_identity
 from kooperacja.community import project_policies as policies
 from kooperacja.community import projects as services
 from kooperacja.community.forms.projects import (
@@ -378,16 +377,35 @@ class LinkedCase:
     public_id: UUID | None
 
 
-def _linked_cases(request: AuthenticatedHttpRequest, cases: list[Case]) -> list[LinkedCase]:
+def _linked_cases(request: AuthenticatedHttpRequest, cases: list[Case], named: set[int]) -> list[LinkedCase]:
+    """The cases linked to one activity, each named only when the cases app lets the user know
+    who it is about; the ids of the cases named are added to `named` (audited once per page)."""
     shown = []
     for case in cases:
         access = case_access(request.user, case)
         if access is not None and knows_identity(access):
-            audit_case(AuditAction.LIST, case, request=request)
+            named.add(case.pk)
             shown.append(LinkedCase(case.title, case.public_id))
         else:
             shown.append(LinkedCase(_("a case"), None))
     return shown
+
+
+def _audit_named_cases(request: AuthenticatedHttpRequest, project: SocialProject, named: set[int]) -> None:
+    """One event for the page, naming every person of every case it named (DESIGN.md §3)."""
+    if not named:
+        return
+    cases = (
+        Case.objects.filter(pk__in=named).select_related("person", "household").prefetch_related("household__members")
+    )
+    audit.record(
+        AuditAction.LIST,
+        request=request,
+        obj=project,
+        persons=[person for case in cases for person in case_person_ids(case)],
+        municipality_code=project.municipality.code,
+        details={"cases": str(len(named))},
+    )
 
 
 def _participants(project: SocialProject) -> dict[str, int]:
@@ -421,7 +439,9 @@ def project_activities(request: AuthenticatedHttpRequest, public_id: UUID) -> Ht
                 )
         status = 400
     activities = list(project.activities.prefetch_related("cases").order_by("starts_on", "id"))
-    rows = [(activity, _linked_cases(request, list(activity.cases.all()))) for activity in activities]
+    named: set[int] = set()
+    rows = [(activity, _linked_cases(request, list(activity.cases.all()), named)) for activity in activities]
+    _audit_named_cases(request, project, named)
     context = project_page(project, access, rows=rows, counts=_participants(project), form=form)
     return render(request, "community/projects/activities.html", context, status=status)
 
