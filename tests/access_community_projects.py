@@ -100,5 +100,6 @@ URL_ROWS: list[UrlRow] = [
     UrlRow("community:project_pdf", READ, kwargs=_project_ids),
     UrlRow("community:project_xlsx", READ, kwargs=_project_ids),
     UrlRow("community:expense_document", READ, kwargs=_expense_ids),
+    UrlRow("community:expense_withdraw", _edit(200), kwargs=_expense_ids, wrong_method="DELETE"),
 ]
 API_ROWS: list[ApiRow] = []

@@ -309,6 +309,38 @@ def add_expense(
     return expense
 
 
+def withdraw_expense(actor: Any, expense: Expense, *, reason: str) -> None:
+    """Withdraw an expense booked in error (with its document), saying why; the audit log keeps
+    what it was. Refused once the project is completed or cancelled: its accounts are closed."""
+    project = expense.project
+    if project.status in (ProjectStatus.COMPLETED, ProjectStatus.CANCELLED):
+        raise ValidationError(
+            _("The project is %(status)s: its expenses can no longer be changed.")
+            % {"status": project.get_status_display()}
+        )
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Say why the expense is withdrawn.")]})
+    with transaction.atomic():
+        BudgetLine.objects.select_for_update().filter(pk=expense.line_id).values_list("pk").get()
+        deleted, _rows = Expense.objects.filter(pk=expense.pk).delete()
+        if not deleted:
+            raise ValidationError(_("This expense was withdrawn meanwhile."))
+        _audit(
+            AuditAction.DELETE,
+            actor,
+            project,
+            expense,
+            amount=str(expense.amount),
+            spent_on=expense.spent_on.isoformat(),
+            description=expense.description,
+            reason=reason[:300],
+        )
+        if expense.document:
+            name, storage = str(expense.document.name), expense.document.storage
+            transaction.on_commit(lambda: storage.delete(name))
+
+
 # --- Activities ----------------------------------------------------------------------------
 
 COUNT_FIELDS = ("adults", "children", "seniors", "disabled")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -189,6 +190,55 @@ def test_it_keeps_an_expense_document_and_audits_its_download(client, login_as):
     assert AuditEvent.objects.filter(object_id=str(expense.public_id), action="view").exists()
     login_as("gops.oksa")
     assert client.get(reverse("community:expense_document", args=[expense.public_id])).status_code == 404
+
+
+def _expense_with_document(client, project: SocialProject) -> Any:
+    data = {
+        "line": project.budget_lines.get().pk,
+        "spent_on": "2024-03-01",
+        "amount": "50",
+        "description": "Zakup gier",
+        "document": SimpleUploadedFile("rachunek.pdf", PDF_BYTES),
+    }
+    assert client.post(url("project_expenses", project), data).status_code == 302
+    return project.expenses.get()
+
+
+def test_it_withdraws_an_expense_booked_in_error_with_its_document_and_a_reason(
+    client, login_as, django_capture_on_commit_callbacks
+):
+    project = make_project(lines=(("club", "100"),))
+    login_as("gops.mirzec")
+    expense = _expense_with_document(client, project)
+    stored = expense.document.name
+    withdraw = reverse("community:expense_withdraw", args=[expense.public_id])
+    assert withdraw in client.get(url("project_expenses", project)).content.decode()
+    assert "Zakup gier" in client.get(withdraw).content.decode()
+    response = client.post(withdraw, {"reason": ""})
+    assert response.status_code == 400 and said(response, "Say why the expense is withdrawn.")
+    assert project.expenses.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(withdraw, {"reason": "Pomyłka: faktura innego projektu"}).status_code == 302
+    assert not project.expenses.exists()
+    assert not expense.document.storage.exists(stored)
+    event = AuditEvent.objects.get(object_id=str(expense.public_id), action="delete")
+    assert event.details["reason"] == "Pomyłka: faktura innego projektu" and event.details["amount"] == "50.00"
+    assert client.get(withdraw).status_code == 404
+
+
+def test_it_keeps_the_expenses_of_a_completed_project_and_lets_readers_only_look(client, login_as):
+    project = make_project(lines=(("club", "100"),))
+    login_as("gops.mirzec")
+    expense = _expense_with_document(client, project)
+    withdraw = reverse("community:expense_withdraw", args=[expense.public_id])
+    login_as("szkola.mirzec")
+    assert client.post(withdraw, {"reason": "x"}).status_code == 403
+    SocialProject.objects.filter(pk=project.pk).update(status=ProjectStatus.COMPLETED)
+    login_as("gops.mirzec")
+    assert withdraw not in client.get(url("project_expenses", project)).content.decode()
+    response = client.post(withdraw, {"reason": "Pomyłka"})
+    assert response.status_code == 400
+    assert project.expenses.filter(pk=expense.pk).exists()
 
 
 # --- Activities and indicators -----------------------------------------------------------------

@@ -366,6 +366,38 @@ def expense_document(request: AuthenticatedHttpRequest, public_id: UUID) -> Http
     )
 
 
+class WithdrawExpenseForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Why is the expense withdrawn?"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": gettext_lazy("Say why the expense is withdrawn.")},
+    )
+
+
+@require_http_methods(GET_POST)
+@login_required
+def expense_withdraw(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
+    """Confirm and withdraw an expense booked in error (editors of the project)."""
+    expense, access = policies.get_expense_for_user(request.user, public_id)
+    policies.require_edit(access)
+    project = expense.project
+    form = WithdrawExpenseForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.withdraw_expense(request.user, expense, reason=form.cleaned_data["reason"])
+            except ValidationError as refusal:
+                put_refusal(form, refusal)
+            else:
+                messages.success(request, _("The expense was withdrawn."))
+                return landing("community:project_expenses", "expenses", public_id=project.public_id)
+        status = 400
+    context = project_page(project, access, expense=expense, form=form)
+    return render(request, "community/projects/expense_withdraw.html", context, status=status)
+
+
 # --- Activities ----------------------------------------------------------------------------
 
 
@@ -595,4 +627,5 @@ urls: list[URLPattern] = [
     path("projects/<uuid:public_id>/report.pdf", project_pdf, name="project_pdf"),
     path("projects/<uuid:public_id>/report.xlsx", project_xlsx, name="project_xlsx"),
     path("projects/expenses/<uuid:public_id>/document/", expense_document, name="expense_document"),
+    path("projects/expenses/<uuid:public_id>/withdraw/", expense_withdraw, name="expense_withdraw"),
 ]
