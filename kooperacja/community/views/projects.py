@@ -58,7 +58,7 @@ from kooperacja.core.models import AuditAction
 from kooperacja.core.pdf import REPORT_CSS, render_pdf
 from kooperacja.core.policies import is_platform_admin
 from kooperacja.institutions.models import Institution
-from kooperacja.teams.dashboard import BAR_MAX, BAR_ROW, CHART_WIDTH
+from kooperacja.teams.dashboard import BAR_MAX
 from kooperacja.territory.models import Municipality
 
 MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
@@ -264,6 +264,12 @@ class ExecutionBar:
     y: int
 
 
+# Each budget line's name stands above its bar, so the chart stays narrow and its text readable
+# on a 360 px screen (a label beside the bar shrank the text to unreadable there).
+BUDGET_ROW = 38
+BUDGET_CHART_WIDTH = BAR_MAX + 50
+
+
 def execution_bars(execution: services.Execution) -> list[ExecutionBar]:
     largest = max([row.planned for row in execution.lines] + [row.spent for row in execution.lines], default=0) or 1
     return [
@@ -272,7 +278,7 @@ def execution_bars(execution: services.Execution) -> list[ExecutionBar]:
             round(BAR_MAX * row.planned / largest),
             round(BAR_MAX * row.spent / largest),
             row.share,
-            index * BAR_ROW,
+            index * BUDGET_ROW,
         )
         for index, row in enumerate(execution.lines)
     ]
@@ -303,8 +309,8 @@ def project_budget(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRe
         access,
         execution=execution,
         bars=bars,
-        chart_width=CHART_WIDTH,
-        chart_height=max(len(bars), 1) * BAR_ROW,
+        chart_width=BUDGET_CHART_WIDTH,
+        chart_height=max(len(bars), 1) * BUDGET_ROW,
         form=form,
     )
     return render(request, "community/projects/budget.html", context, status=status)
