@@ -5,13 +5,14 @@ Figures of Mirzec are entered by the social workers and the manager of GOPS Mirz
 regional analyst of świętokrzyskie and by the administrator; the others get 403. The import
 page is open to anyone who enters the figures of some gmina (GOPS Oksa's worker and the
 analyst of podkarpackie too). Posting is tested in community/tests/test_indicators_views.py.
+Indicator definitions are kept by the administrator alone.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from tests.access_rows import SIGNED_IN, ApiRow, Getter, UrlRow, answers
+from tests.access_rows import ADMIN_ONLY, SIGNED_IN, ApiRow, Getter, UrlRow, answers
 from tests.personas import ADMIN, COLLEAGUE, GOPS_MIRZEC, GOPS_OKSA, LEADER, ROPS_KIELCE, ROPS_RZESZOW
 
 MIRZEC = "2611032"
@@ -19,6 +20,10 @@ MIRZEC = "2611032"
 
 def _mirzec(persona: Getter) -> dict[str, Any]:
     return {"code": MIRZEC}
+
+
+def _population(persona: Getter) -> dict[str, Any]:
+    return {"code": "population"}
 
 
 def _mirzec_year(persona: Getter) -> dict[str, Any]:
@@ -42,5 +47,10 @@ URL_ROWS: list[UrlRow] = [
     UrlRow("community:indicator_report", SIGNED_IN, kwargs=_mirzec_year),
     UrlRow("community:indicator_year", _only(MIRZEC_ENTERERS, 200), kwargs=_mirzec_year, wrong_method="DELETE"),
     UrlRow("community:indicator_import", _only(ANY_ENTERERS, 200), wrong_method="DELETE"),
+    # Definitions are kept by administrators (community/tests/test_indicator_definitions.py).
+    UrlRow("community:indicator_definitions", ADMIN_ONLY),
+    UrlRow("community:indicator_definition_add", ADMIN_ONLY, wrong_method="DELETE"),
+    UrlRow("community:indicator_definition_edit", ADMIN_ONLY, kwargs=_population, wrong_method="DELETE"),
+    UrlRow("community:indicator_definition_delete", ADMIN_ONLY, kwargs=_population, wrong_method="DELETE"),
 ]
 API_ROWS: list[ApiRow] = []

@@ -16,6 +16,11 @@ class CommunityConfig(AppConfig):
         from kooperacja.core.navigation import register_entry
 
         post_migrate.connect(_sync_indicators, sender=self)
+        # The directory's resource map shows people in need beside services (community/gap_needs.py).
+        from kooperacja.community.gap_needs import needs_provider
+        from kooperacja.directory.gaps import register_provider
+
+        register_provider(needs_provider)
         # Core imports no app above it (DESIGN.md §3): the app adds its own menu entries.
         register_entry("community:indicators", _("Community diagnosis"), reads_indicators, after="directory:gaps")
         register_entry("community:projects", _("Social projects"), uses_projects, after="community:indicators")

@@ -9,11 +9,14 @@
 - Figures of a gmina are entered (by form or import) by managers and social workers of an
   institution located in it, by regional analysts of its voivodeship and by administrators.
 
+- Indicator definitions are added, edited and deleted by platform administrators only.
+
 An unknown gmina is "not found" (404); entering figures one may not enter is "forbidden" (403).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -78,13 +81,30 @@ AGGREGATE_READERS = frozenset({Role.SOCIAL_WORKER, Role.MANAGER})
 
 def sees_platform_figures(user: Any, gmina: Municipality) -> bool:
     """Whether the user may see the platform's aggregates of the gmina (see the module)."""
-    if is_platform_admin(user) or _voivodeship_id(gmina) in _analysed_voivodeship_ids(user):
-        return True
+    return gmina.pk in gminas_with_platform_figures(user, [gmina])
+
+
+def gminas_with_platform_figures(user: Any, gminas: Iterable[Municipality]) -> set[int]:
+    """The ids of those gminas whose platform aggregates the user may see (see the module),
+    in at most one query whatever their number (the directory's resource map asks for many)."""
+    gminas = list(gminas)
+    if is_platform_admin(user):
+        return {gmina.pk for gmina in gminas}
+    analysed = _analysed_voivodeship_ids(user)
     # Those who read their institution's cases whole; partners see cases only through consent.
     staff_of = {m.institution_id: m.institution for m in memberships(user) if m.role in AGGREGATE_READERS}
-    if any(institution.municipality_id == gmina.pk for institution in staff_of.values()):
-        return True
-    return Institution.serves.through.objects.filter(institution_id__in=staff_of, municipality_id=gmina.pk).exists()
+    located = {institution.municipality_id for institution in staff_of.values()}
+    allowed = {gmina.pk for gmina in gminas if _voivodeship_id(gmina) in analysed or gmina.pk in located}
+    rest = [gmina.pk for gmina in gminas if gmina.pk not in allowed]
+    if staff_of and rest:
+        served = Institution.serves.through.objects.filter(institution_id__in=staff_of, municipality_id__in=rest)
+        allowed |= set(served.values_list("municipality_id", flat=True))
+    return allowed
+
+
+def manages_definitions(user: Any) -> bool:
+    """Indicator definitions (what the diagnosis counts) are kept by platform administrators."""
+    return is_platform_admin(user)
 
 
 def get_gmina_for_user(user: Any, code: str, *, enter: bool = False) -> Municipality:

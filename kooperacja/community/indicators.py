@@ -2,7 +2,9 @@
 aggregates beside them.
 
 * Definitions are data (`data/indicators.json`), synchronised after every migrate: missing
-  ones are added, existing ones never changed (an administrator may have edited them).
+  ones are added, existing ones never changed (an administrator may have edited them on the
+  definitions page). A definition figures record, or one the platform ships, keeps its code
+  and is never deleted: it is taken out of use instead.
 * Figures are entered a whole year at a time, or imported from CSV all or nothing; every
   change is audited. Access rules: `indicator_policies`.
 * The platform's aggregates come from case files, so every cell under MIN_CELL is shown as
@@ -33,8 +35,8 @@ from django.utils.translation import gettext_lazy
 
 from kooperacja.assessment.models import Assessment, DomainScore, Instrument
 from kooperacja.cases.models import Case, CaseReason, SupportReason
-from kooperacja.community.indicator_policies import may_enter
-from kooperacja.community.models import CommunityIndicator, IndicatorDefinition
+from kooperacja.community.indicator_policies import manages_definitions, may_enter
+from kooperacja.community.models import CommunityIndicator, IndicatorDefinition, IndicatorGroup
 from kooperacja.core.audit import record
 from kooperacja.core.models import AuditAction
 from kooperacja.core.versioning import StaleVersion
@@ -65,6 +67,118 @@ def sync_definitions(path: Path = DEFINITIONS_FILE) -> int:
     missing = [IndicatorDefinition(**item) for item in shipped if item["code"] not in known]
     IndicatorDefinition.objects.bulk_create(missing)
     return len(missing)
+
+
+def shipped_codes(path: Path = DEFINITIONS_FILE) -> set[str]:
+    """The codes of the definitions shipped with the platform (they come back after migrate)."""
+    return {item["code"] for item in json.loads(path.read_text(encoding="utf-8"))["definitions"]}
+
+
+def definitions_in_use() -> list[IndicatorDefinition]:
+    """Every definition with how many figures record it (`recorded`), in the groups' order (one query)."""
+    order = {group: index for index, (group, _label) in enumerate(IndicatorGroup.choices)}
+    definitions = IndicatorDefinition.objects.annotate(recorded=Count("values")).order_by("position", "code")
+    return sorted(definitions, key=lambda d: order.get(d.group, len(order)))
+
+
+DEFINITION_FIELDS = ("code", "name", "group", "unit", "description", "position", "is_active")
+
+
+def definition_version(definition: IndicatorDefinition) -> int:
+    """One number standing for what an administrator edits of a definition (the model keeps no
+    version): it changes with any saved change, so a form opened before it is refused."""
+    stamp = "\x1f".join(str(getattr(definition, name)) for name in DEFINITION_FIELDS)
+    return zlib.crc32(stamp.encode())
+
+
+class StaleDefinition(StaleVersion):
+    default_message = _("Someone else saved this indicator meanwhile.")
+    default_code = "stale"
+
+
+def code_locked(definition: IndicatorDefinition) -> str:
+    """Why the definition's code may not change and it may not be deleted, or "" when it may:
+    recorded figures name it, or it ships with the platform (a migrate would bring it back)."""
+    if definition.pk and definition.values.exists():
+        return _(
+            "Figures are recorded for this indicator: its code cannot change and it cannot be deleted. "
+            "Take it out of use instead."
+        )
+    if definition.pk and definition.code in shipped_codes():
+        return _(
+            "This indicator ships with the platform and would come back after the next update: "
+            "its code cannot change and it cannot be deleted. Take it out of use instead."
+        )
+    return ""
+
+
+def _require_admin(actor: Any) -> None:
+    if not manages_definitions(actor):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def save_definition(
+    actor: Any,
+    definition: IndicatorDefinition | None,
+    data: Mapping[str, Any],
+    *,
+    version: int | None = None,
+    request: HttpRequest | None = None,
+) -> IndicatorDefinition:
+    """Add a definition (`definition` None) or change one. Refused: a code another definition
+    has, a changed code of a definition that is locked (`code_locked`), a stale form."""
+    _require_admin(actor)
+    if definition is None:
+        definition = IndicatorDefinition()
+        before = None
+    else:
+        definition = IndicatorDefinition.objects.select_for_update().get(pk=definition.pk)
+        if version is not None and definition_version(definition) != version:
+            raise StaleDefinition()
+        before = {name: getattr(definition, name) for name in DEFINITION_FIELDS}
+    code = str(data.get("code", definition.code) or "").strip()
+    if before is not None and code != before["code"]:
+        locked = code_locked(definition)
+        if locked:
+            raise ValidationError({"code": locked})
+    if IndicatorDefinition.objects.filter(code=code).exclude(pk=definition.pk).exists():
+        raise ValidationError({"code": _("Another indicator has this code.")})
+    for name in DEFINITION_FIELDS:
+        if name in data:
+            setattr(definition, name, data[name])
+    definition.code = code
+    definition.full_clean()
+    definition.save()
+    changed = [name for name in DEFINITION_FIELDS if before is None or before[name] != getattr(definition, name)]
+    record(
+        AuditAction.CREATE if before is None else AuditAction.UPDATE,
+        request=request,
+        actor=actor,
+        object_type="community.indicator_definition",
+        object_id=definition.code,
+        details={"changed": changed, **({"previous_code": before["code"]} if before and "code" in changed else {})},
+    )
+    return definition
+
+
+@transaction.atomic
+def delete_definition(actor: Any, definition: IndicatorDefinition, *, request: HttpRequest | None = None) -> None:
+    """Delete a definition no figure records and the platform does not ship."""
+    _require_admin(actor)
+    definition = IndicatorDefinition.objects.select_for_update().get(pk=definition.pk)
+    locked = code_locked(definition)
+    if locked:
+        raise ValidationError(locked)
+    code = definition.code
+    definition.delete()
+    record(
+        AuditAction.DELETE,
+        request=request,
+        actor=actor,
+        object_type="community.indicator_definition",
+        object_id=code,
+    )
 
 
 def active_definitions() -> list[IndicatorDefinition]:

@@ -3,11 +3,13 @@
 The matrix has a row per gmina and a column per question asked of it. Columns come from a
 list of *column providers* (`ColumnProvider`): each provider names its columns and fills
 them for all the matrix's gminas at once, in a fixed number of queries whatever the number of
-gminas or services. Today there is one provider, `CategoryColumns` (services available to
-residents, by category); later issues add their own providers — needs found in diagnoses,
-community indicators — by passing them to `build_matrix` beside it, without touching the
-rest. A provider's column says whether a zero in it is a gap (for services it is; for a
-count of needs it is not).
+gminas or services. The directory's own provider is `CategoryColumns` (services available to
+residents, by category). Apps above the directory (DESIGN.md §3) add theirs without the
+directory importing them: they `register_provider` a factory from their `AppConfig.ready`, and
+the page asks every factory for a provider for its user and gminas (community adds people in
+need beside the services of each main category). A provider's column says whether a zero in
+it is a gap (for services it is; for a count of needs it is not), and may stand `beside`
+another column; a value it must not show as a number (a small count) is `Masked`.
 
 A service counts in a gmina when its residents may use it (`ServedMunicipality`, built from
 the service areas), and in a category when it carries that category or any category below it,
@@ -20,7 +22,7 @@ categories in use it carries.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, cast
 
@@ -57,15 +59,44 @@ class Column:
     # Whether the group's subcategories can be shown (only on a group's own column).
     expandable: bool = False
     expanded: bool = False
+    # The key of the column this one stands right after (another provider's), if any.
+    beside: str = ""
+
+
+@dataclass(frozen=True)
+class Masked:
+    """A value shown as words instead of its number ("< 5", "hidden", "—"); `positive` says
+    whether the number behind it is above zero (so a need beside a gap is still unmet)."""
+
+    text: str
+    positive: bool = False
 
 
 class ColumnProvider(Protocol):
-    """A source of matrix columns. `values` returns {(gmina id, column key): number} for the
-    given gminas (missing pairs are 0), in a number of queries that does not grow with them."""
+    """A source of matrix columns. `values` returns {(gmina id, column key): number or Masked}
+    for the given gminas (missing pairs are 0), in a number of queries that does not grow with them."""
 
     def columns(self) -> list[Column]: ...
 
-    def values(self, gmina_ids: Sequence[int]) -> Mapping[tuple[int, str], int]: ...
+    def values(self, gmina_ids: Sequence[int]) -> Mapping[tuple[int, str], int | Masked]: ...
+
+
+# A factory of an app above the directory: a provider for this user and these gminas, or None
+# when the user may see none of its columns (then the columns are absent).
+ProviderFactory = Callable[[Any, "CategoryColumns", Sequence[Municipality]], "ColumnProvider | None"]
+_FACTORIES: list[ProviderFactory] = []
+
+
+def register_provider(factory: ProviderFactory) -> None:
+    """Let an app add columns to the matrix (called from its `AppConfig.ready`; once per factory)."""
+    if factory not in _FACTORIES:
+        _FACTORIES.append(factory)
+
+
+def extra_providers(user: Any, categories: CategoryColumns, gminas: Sequence[Municipality]) -> list[ColumnProvider]:
+    """The registered apps' providers for the user's matrix of these gminas."""
+    found = (factory(user, categories, gminas) for factory in _FACTORIES)
+    return [provider for provider in found if provider is not None]
 
 
 def _tree_order(terms: Iterable[TaxonomyTerm]) -> list[tuple[TaxonomyTerm, int, TaxonomyTerm]]:
@@ -147,6 +178,11 @@ class CategoryColumns:
         self._subtrees = dict(subtrees)
         return columns
 
+    def subtree(self, key: str) -> set[int]:
+        """The ids of the column's category and every category below it."""
+        self.columns()
+        return self._subtrees.get(key, set())
+
     def collapse(self) -> None:
         """Show top-level categories only from now on (the terms already read are kept)."""
         self.expand = set()
@@ -184,14 +220,25 @@ class CategoryColumns:
 
 @dataclass
 class Cell:
-    """One gmina's number in one column."""
+    """One gmina's number in one column. `text` replaces a number not to be shown; `unmet`: the
+    cell counts people in need (above zero) beside a column with a gap."""
 
     column: Column
     value: int
+    text: str = ""
+    unmet: bool = False
 
     @property
     def is_gap(self) -> bool:
-        return self.column.counts_gaps and self.value == 0
+        return self.column.counts_gaps and self.value == 0 and not self.text
+
+    @property
+    def shown(self) -> str:
+        return self.text or str(self.value)
+
+    @property
+    def export_value(self) -> int | str:
+        return self.text or self.value
 
 
 @dataclass
@@ -216,6 +263,11 @@ class GapMatrix:
     @property
     def gap_count(self) -> int:
         return sum(1 for row in self.rows for cell in row.cells if cell.is_gap)
+
+    @property
+    def unmet_count(self) -> int:
+        """Cells of people in need beside a gap."""
+        return sum(1 for row in self.rows for cell in row.cells if cell.unmet)
 
 
 def services_per_gmina(gmina_ids: Sequence[int]) -> dict[int, int]:
@@ -270,25 +322,56 @@ def build_matrix(gminas: Iterable[Municipality], providers: Sequence[ColumnProvi
     turn. Queries: one per provider's columns and values, and one for the row totals."""
     gminas = sorted(gminas, key=gmina_order)
     ids = [gmina.pk for gmina in gminas]
-    columns: list[Column] = []
-    values: dict[tuple[int, str], int] = {}
+    given: list[Column] = []
+    values: dict[tuple[int, str], int | Masked] = {}
     for provider in providers:
-        columns += provider.columns()
+        given += provider.columns()
         values.update(provider.values(ids))
+    columns = _placed(given)
     totals = services_per_gmina(ids)
     rows = [
-        Row(
-            gmina=gmina,
-            cells=[Cell(column, values.get((gmina.pk, column.key), 0)) for column in columns],
-            total=totals.get(gmina.pk, 0),
-        )
-        for gmina in gminas
+        Row(gmina=gmina, cells=_cells(gmina.pk, columns, values), total=totals.get(gmina.pk, 0)) for gmina in gminas
     ]
     without = [
         sum(1 for row in rows if row.cells[index].is_gap) if column.counts_gaps else None
         for index, column in enumerate(columns)
     ]
     return GapMatrix(columns=columns, rows=rows, gminas_without=without)
+
+
+def _placed(columns: list[Column]) -> list[Column]:
+    """The columns in their providers' order, each `beside` column right after the column it
+    names (after any placed there before it); one naming no column present goes last."""
+    keys = {column.key for column in columns}
+    besides: dict[str, list[Column]] = defaultdict(list)
+    for column in columns:
+        if column.beside and column.beside in keys:
+            besides[column.beside].append(column)
+    placed: list[Column] = []
+
+    def place(column: Column) -> None:
+        placed.append(column)
+        for follower in besides.get(column.key, []):
+            place(follower)
+
+    for column in columns:
+        if not (column.beside and column.beside in keys):
+            place(column)
+    return placed
+
+
+def _cells(gmina_id: int, columns: list[Column], values: Mapping[tuple[int, str], int | Masked]) -> list[Cell]:
+    cells: list[Cell] = []
+    by_key: dict[str, Cell] = {}
+    for column in columns:
+        found = values.get((gmina_id, column.key), 0)
+        cell = Cell(column, found) if isinstance(found, int) else Cell(column, 0, text=found.text)
+        positive = found > 0 if isinstance(found, int) else found.positive
+        neighbour = by_key.get(column.beside)
+        cell.unmet = positive and neighbour is not None and neighbour.is_gap
+        by_key[column.key] = cell
+        cells.append(cell)
+    return cells
 
 
 # Headers of the exported files (the page has its own, translated in the template).
@@ -306,11 +389,14 @@ def export_table(matrix: GapMatrix) -> tuple[list[str], list[list[object]]]:
         str(EXPORT_TERYT),
         str(EXPORT_GMINA),
         str(EXPORT_COUNTY),
-        *[column.label if column.depth == 0 else f"{column.group}: {column.label}" for column in matrix.columns],
+        *[
+            column.label if column.depth == 0 and not column.beside else f"{column.group}: {column.label}"
+            for column in matrix.columns
+        ],
         str(EXPORT_TOTAL),
     ]
     rows: list[list[object]] = [
-        [row.gmina.code, row.gmina.name, row.gmina.county.name, *[cell.value for cell in row.cells], row.total]
+        [row.gmina.code, row.gmina.name, row.gmina.county.name, *[cell.export_value for cell in row.cells], row.total]
         for row in matrix.rows
     ]
     rows.append(["", str(EXPORT_WITHOUT), "", *["" if n is None else n for n in matrix.gminas_without], ""])

@@ -136,3 +136,35 @@ class CompareForm(forms.Form):
     def chosen_indicators(self) -> list[IndicatorDefinition]:
         codes = set(self.cleaned_data["indicator"])
         return [d for code, d in self.definitions.items() if not codes or code in codes]
+
+
+class DefinitionForm(forms.ModelForm):
+    """An indicator definition as an administrator keeps it. A locked code (figures record it,
+    or the platform ships it) is shown but not taken from the form; the service checks it too."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = IndicatorDefinition
+        fields = ["code", "name", "group", "unit", "description", "position", "is_active"]
+        help_texts = {
+            "code": _("Letters, digits, underscores and hyphens, for example seniors_75_plus; used in CSV imports."),
+            "unit": _("For example: osoby, rodziny, %."),
+            "position": _("Indicators are listed from the smallest number within their group."),
+            "is_active": _("An indicator out of use is not entered or compared; its figures stay."),
+        }
+        error_messages = {"code": {"invalid": _("Use only letters, digits, underscores and hyphens.")}}
+
+    def __init__(self, *args: Any, locked: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["description"].widget.attrs["rows"] = 3
+        if locked:
+            self.fields["code"].disabled = True
+            self.fields["code"].help_text = locked
+
+    def validate_unique(self) -> None:
+        # The service refuses a code in use, with its own message (and under a lock).
+        return
+
+    def data_for_service(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self._meta.fields or () if name in self.cleaned_data}

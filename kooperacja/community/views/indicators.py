@@ -1,5 +1,6 @@
 """Pages of the community diagnosis: the gminas with figures, a gmina's years, entering a year,
-the CSV import, the comparison (with its CSV) and the yearly PDF report."""
+the CSV import, the comparison (with its CSV), the yearly PDF report, and the administrators'
+pages of indicator definitions."""
 
 from __future__ import annotations
 
@@ -19,16 +20,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from kooperacja.community import indicators
-from kooperacja.community.forms.indicators import CompareForm, IndicatorImportForm, YearForm
+from kooperacja.community.forms.indicators import CompareForm, DefinitionForm, IndicatorImportForm, YearForm
 from kooperacja.community.indicator_policies import (
     enterable_gminas,
     enters_any,
     get_gmina_for_user,
+    manages_definitions,
     may_enter,
     reads_indicators,
     sees_platform_figures,
 )
-from kooperacja.community.models import CommunityIndicator
+from kooperacja.community.models import CommunityIndicator, IndicatorDefinition, IndicatorGroup
 from kooperacja.core.audit import record
 from kooperacja.core.exports import csv_response
 from kooperacja.core.forms.conflicts import differences, put_refusal, rebound
@@ -64,6 +66,7 @@ def indicator_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "gminas": indicators.gminas_with_figures(),
         "own_gminas": list(enterable_gminas(request.user)[:50]) if not _enters_widely(request.user) else [],
         "enters_any": enters_any(request.user),
+        "manages_definitions": manages_definitions(request.user),
         "searched": code,
     }
     return render(request, "community/indicators/list.html", context, status=400 if code else 200)
@@ -337,11 +340,137 @@ def indicator_report(request: AuthenticatedHttpRequest, code: str, year: int) ->
     return response
 
 
+# --- Indicator definitions (administrators) -------------------------------------------------
+
+
+def _require_keeper(user: Any) -> None:
+    if not manages_definitions(user):
+        raise PermissionDenied
+
+
+def _definition(code: str) -> IndicatorDefinition:
+    definition = IndicatorDefinition.objects.filter(code=code).first()
+    if definition is None:
+        raise Http404
+    return definition
+
+
+@require_safe
+@login_required
+def definition_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Every definition by group: code, name, unit, in use, how many figures record it."""
+    _require_keeper(request.user)
+    definitions = indicators.definitions_in_use()
+    labels = dict(IndicatorGroup.choices)
+    groups: dict[str, list[IndicatorDefinition]] = {}
+    for definition in definitions:
+        groups.setdefault(definition.group, []).append(definition)
+    context = {"groups": [(str(labels.get(group, group)), rows) for group, rows in groups.items()]}
+    return render(request, "community/indicators/definitions/list.html", context)
+
+
+def _definition_page(
+    request: AuthenticatedHttpRequest,
+    form: DefinitionForm,
+    definition: IndicatorDefinition | None,
+    *,
+    status: int = 200,
+    conflict: Any = None,
+) -> HttpResponse:
+    context = {"form": form, "definition": definition, "conflict": conflict}
+    return render(request, "community/indicators/definitions/form.html", context, status=status)
+
+
+@require_http_methods(GET_POST)
+@login_required
+def definition_add(request: AuthenticatedHttpRequest) -> HttpResponse:
+    _require_keeper(request.user)
+    if request.method != "POST":
+        return _definition_page(request, DefinitionForm(), None)
+    form = DefinitionForm(request.POST)
+    if form.is_valid():
+        try:
+            added = indicators.save_definition(request.user, None, form.data_for_service(), request=request)
+        except ValidationError as refusal:
+            put_refusal(form, refusal)
+        else:
+            messages.success(request, _("The indicator %(name)s was added.") % {"name": added.name})
+            return redirect("community:indicator_definitions")
+    return _definition_page(request, form, None, status=400)
+
+
+@require_http_methods(GET_POST)
+@login_required
+def definition_edit(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    _require_keeper(request.user)
+    definition = _definition(code)
+    locked = indicators.code_locked(definition)
+    if request.method != "POST":
+        initial = {"version": indicators.definition_version(definition)}
+        return _definition_page(
+            request, DefinitionForm(instance=definition, initial=initial, locked=locked), definition
+        )
+    form = DefinitionForm(request.POST, instance=_definition(code), locked=locked)
+    if form.is_valid():
+        try:
+            saved = indicators.save_definition(
+                request.user,
+                definition,
+                form.data_for_service(),
+                version=form.cleaned_data["version"],
+                request=request,
+            )
+        except indicators.StaleDefinition:
+            return _stale_definition(request, code, locked)
+        except ValidationError as refusal:
+            put_refusal(form, refusal)
+        else:
+            messages.success(request, _("The indicator %(name)s was saved.") % {"name": saved.name})
+            return redirect("community:indicator_definitions")
+    return _definition_page(request, form, definition, status=400)
+
+
+def _stale_definition(request: AuthenticatedHttpRequest, code: str, locked: str) -> HttpResponse:
+    """The 409 answer: nothing saved; the definition as saved now beside what was typed."""
+    definition = _definition(code)
+    version = indicators.definition_version(definition)
+    typed = DefinitionForm(request.POST, instance=_definition(code), locked=locked)
+    typed.is_valid()
+    saved = {name: getattr(definition, name) for name in indicators.DEFINITION_FIELDS}
+    conflict = differences(typed, saved)
+    form = rebound(DefinitionForm, request.POST, version, instance=definition, locked=locked)
+    return _definition_page(request, form, definition, status=409, conflict=conflict)
+
+
+@require_http_methods(GET_POST)
+@login_required
+def definition_delete(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    """A confirmation page; a definition figures record (or the platform ships) cannot be deleted."""
+    _require_keeper(request.user)
+    definition = _definition(code)
+    locked = indicators.code_locked(definition)
+    context = {"definition": definition, "locked": locked}
+    template = "community/indicators/definitions/delete.html"
+    if request.method != "POST":
+        return render(request, template, context)
+    try:
+        indicators.delete_definition(request.user, definition, request=request)
+    except ValidationError:
+        return render(request, template, context, status=400)
+    messages.success(request, _("The indicator %(name)s was deleted.") % {"name": definition.name})
+    return redirect("community:indicator_definitions")
+
+
 urls: list[URLPattern] = [
     path("indicators/", indicator_list, name="indicators"),
     path("indicators/import/", indicator_import, name="indicator_import"),
     path("indicators/compare/", indicator_compare, name="indicator_compare"),
     path("indicators/compare.csv", indicator_compare_csv, name="indicator_compare_csv"),
+    # Before the gmina's page, whose TERYT code would otherwise take "definitions".
+    path("indicators/definitions/", definition_list, name="indicator_definitions"),
+    path("indicators/definitions/add/", definition_add, name="indicator_definition_add"),
+    path("indicators/definitions/<slug:code>/", definition_edit, name="indicator_definition_edit"),
+    path("indicators/definitions/<slug:code>/delete/", definition_delete, name="indicator_definition_delete"),
     path("indicators/<str:code>/", indicator_gmina, name="indicator_gmina"),
     path("indicators/<str:code>/<int:year>/", indicator_year, name="indicator_year"),
     path("indicators/<str:code>/<int:year>/report.pdf", indicator_report, name="indicator_report"),

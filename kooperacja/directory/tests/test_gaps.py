@@ -19,6 +19,7 @@ from kooperacja.directory.gaps import (
     EXPORT_TOTAL,
     CategoryColumns,
     Column,
+    Masked,
     build_matrix,
     export_table,
 )
@@ -283,6 +284,42 @@ def test_it_takes_more_columns_from_further_providers(land):
     header, rows = export_table(matrix)
     assert header[-2] == "Potrzeby mieszkaniowe"
     assert rows[0][-2] == 4
+
+
+class BesideHealth:
+    """A provider whose column stands beside "health" and shows one value as words."""
+
+    def columns(self) -> list[Column]:
+        return [
+            Column(
+                key="people:health",
+                label="osoby",
+                group="Zdrowie",
+                group_key="category:health",
+                beside="category:health",
+            )
+        ]
+
+    def values(self, gmina_ids: Sequence[int]) -> dict[tuple[int, str], int | Masked]:
+        return {(gmina_ids[0], "people:health"): 6, (gmina_ids[1], "people:health"): Masked("< 5", positive=True)}
+
+
+def test_it_places_a_column_beside_the_one_it_names_and_marks_people_beside_a_gap(land):
+    make_service("Przychodnia", ["primary-care"], gminas=[land.beta])
+
+    matrix = build_matrix(land.gminas(), [CategoryColumns(), BesideHealth()])
+
+    keys = [column.key for column in matrix.columns]
+    assert keys[keys.index("category:health") + 1] == "people:health"
+    at = keys.index("people:health")
+    alfa, beta, lake = matrix.rows
+    assert (alfa.cells[at].shown, alfa.cells[at].unmet) == ("6", True)
+    assert (beta.cells[at].shown, beta.cells[at].unmet) == ("< 5", False)  # Beta has a health service
+    assert (lake.cells[at].shown, lake.cells[at].unmet) == ("0", False)  # a zero of needs is no gap
+    assert matrix.unmet_count == 1
+    header, rows = export_table(matrix)
+    assert header[at + 3] == "Zdrowie: osoby"
+    assert [row[at + 3] for row in rows[:3]] == [6, "< 5", 0]
 
 
 def test_it_exports_a_row_per_gmina_and_the_gminas_without_a_service(land):

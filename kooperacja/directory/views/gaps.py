@@ -28,6 +28,7 @@ from kooperacja.directory.gaps import (
     build_matrix,
     default_territory,
     export_table,
+    extra_providers,
     first_county,
     gminas_of,
 )
@@ -231,12 +232,14 @@ def gap_matrix(request: AuthenticatedHttpRequest) -> HttpResponse:
     choice = form.choice()
     provider.expand = {EXPAND_ALL} if choice.every else choice.expanded
     gminas = gminas_of(choice.voivodeship, choice.county)
+    # Columns of apps above the directory (people in need), for those allowed to see them.
+    providers = [provider, *extra_providers(request.user, provider, gminas)]
     if choice.output in ("csv", "xlsx"):
-        return _download(build_matrix(gminas, [provider]), choice)
+        return _download(build_matrix(gminas, providers), choice)
     collapsed = len(gminas) * len(provider.columns()) > MAX_PAGE_CELLS
     if collapsed:
         provider.collapse()
-    matrix = build_matrix(gminas, [provider])
+    matrix = build_matrix(gminas, providers)
     display = GapFilterForm(
         initial={**choice.base_params(), **choice.column_params()},
         default=default,
@@ -260,14 +263,16 @@ def _download(matrix: GapMatrix, choice: GapChoice) -> HttpResponse:
 def _page_context(form: GapFilterForm, matrix: GapMatrix, choice: GapChoice, collapsed: bool) -> dict[str, Any]:
     base = choice.base_params()
     links = _cell_links(matrix)
+    groups = _header_groups(matrix.columns, base, choice.expanded, choice.every)
     return {
         "form": form,
         "matrix": matrix,
         "rows": [
             (row, [(cell, links.get((row.gmina.pk, cell.column.key), "")) for cell in row.cells]) for row in matrix.rows
         ],
-        "groups": _header_groups(matrix.columns, base, choice.expanded, choice.every),
-        "has_subheader": any(column.expanded for column in matrix.columns),
+        "groups": groups,
+        "has_subheader": any(len(group.columns) > 1 for group in groups),
+        "has_needs": any(column.beside for column in matrix.columns),
         "territory": _territory_label(choice.voivodeship, choice.county),
         "whole_voivodeship": choice.county is None,
         "collapsed": collapsed,
