@@ -9,6 +9,7 @@ class LearningConfig(AppConfig):
     verbose_name = _("learning, consultations and recommendations")
 
     def ready(self) -> None:
-        from kooperacja.learning import home
+        from kooperacja.learning import evidence_kinds, home
 
         home.register()
+        evidence_kinds.register()

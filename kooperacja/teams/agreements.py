@@ -9,6 +9,7 @@ a refusal is a `ValidationError` with a Polish message and saves nothing; stale 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -18,6 +19,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
@@ -330,17 +332,51 @@ def set_obligation_status(
 # --- Evidence --------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class EvidenceSource:
+    """Evidence an app above teams offers (a training of the team, …): teams must not import
+    those apps, so each registers how to list its candidates and find one by key."""
+
+    candidates: Callable[[Team], Iterable[Any]]
+    find: Callable[[Team, str], Any]
+
+
+_SOURCES: dict[str, EvidenceSource] = {}
+
+
+def register_evidence_source(
+    prefix: str, candidates: Callable[[Team], Iterable[Any]], find: Callable[[Team, str], Any]
+) -> None:
+    """Let another app offer evidence: `candidates(team)` lists what of the team may be linked;
+    `find(team, key)` reads a key "prefix:<public id>" back (None when it names nothing fitting)."""
+    if prefix in ("meeting", "document"):
+        raise ValueError(f"the evidence prefix {prefix!r} is teams' own")
+    _SOURCES[prefix] = EvidenceSource(candidates, find)
+
+
+def _source_label(obj: Any) -> str:
+    kind = evidence.kind_of(obj)
+    return f"{capfirst(str(kind.label)) if kind else ''}: {_title(obj)}"
+
+
 def evidence_candidates(team: Team) -> list[tuple[str, str]]:
-    """What of the team may be linked as evidence: its held meetings and its documents, as
-    (key, label) for a form's choices; `find_evidence` reads the key back."""
+    """What of the team may be linked as evidence: its held meetings and its documents, and what
+    registered sources offer (trainings), as (key, label) for a form's choices; `find_evidence`
+    reads the key back."""
     meetings = Meeting.objects.filter(team=team, status=MeetingStatus.HELD).order_by("-starts_at")
     documents = TeamDocument.objects.filter(team=team).order_by("-uploaded_at")
-    return [
+    offered = [
+        (f"{prefix}:{obj.public_id}", _source_label(obj))
+        for prefix, source in _SOURCES.items()
+        for obj in source.candidates(team)
+    ]
+    own = [
         (f"meeting:{meeting.public_id}", _("Meeting: %(title)s") % {"title": _title(meeting)}) for meeting in meetings
     ] + [
         (f"document:{document.public_id}", _("Document: %(title)s") % {"title": document.title})
         for document in documents
     ]
+    return own + offered
 
 
 def _title(obj: Any) -> str:
@@ -348,9 +384,12 @@ def _title(obj: Any) -> str:
     return kind.title(obj) if kind else str(obj)
 
 
-def find_evidence(team: Team, key: str) -> Meeting | TeamDocument | None:
-    """The held meeting or document of the team a candidate key names, or None."""
+def find_evidence(team: Team, key: str) -> Any:
+    """The held meeting or document of the team (or what a registered source offers) a candidate
+    key names, or None."""
     kind, _sep, public_id = key.partition(":")
+    if kind in _SOURCES:
+        return _SOURCES[kind].find(team, key)
     model: Any = {"meeting": Meeting, "document": TeamDocument}.get(kind)
     if model is None:
         return None
@@ -363,17 +402,28 @@ def find_evidence(team: Team, key: str) -> Meeting | TeamDocument | None:
     return found
 
 
+def _offered(team: Team, obj: Any) -> bool:
+    """Whether a registered source offers `obj` as evidence for the team."""
+    for prefix, source in _SOURCES.items():
+        found = source.find(team, f"{prefix}:{getattr(obj, 'public_id', '')}")
+        if found is not None and type(found) is type(obj) and found.pk == obj.pk:
+            return True
+    return False
+
+
 def _evidence_refusal() -> ValidationError:
     return ValidationError({"evidence": [_("Choose a held meeting or a document of this team as the evidence.")]})
 
 
 def add_evidence(actor: Any, obligation: Obligation, evidence_obj: Any, note: str = "") -> EvidenceLink:
-    """Link what shows the obligation was met: a held meeting or a document of the same team
-    (later also trainings, once they are registered as evidence kinds with a team)."""
+    """Link what shows the obligation was met: a held meeting or a document of the same team, or
+    what a registered source offers for the team (a training of the team that took place)."""
     team = obligation.agreement.team
     if evidence_obj is None or getattr(evidence_obj, "team_id", None) != team.pk:
         raise _evidence_refusal()
     if isinstance(evidence_obj, Meeting) and evidence_obj.status != MeetingStatus.HELD:
+        raise _evidence_refusal()
+    if not isinstance(evidence_obj, Meeting | TeamDocument) and not _offered(team, evidence_obj):
         raise _evidence_refusal()
     try:
         with transaction.atomic():
