@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from importlib import import_module
 
-PARTS: tuple[str, ...] = ("demo_trainings", "demo_courses", "demo_support")
+PARTS: tuple[str, ...] = ("demo_trainings", "demo_courses", "demo_support", "demo_consultations")
 
 
 def load(log: Callable[[str], None]) -> None:
