@@ -1,0 +1,159 @@
+"""The materials library: uploading a material (its file checked by content), changing what is
+said about it, deleting it, and the list a viewer sees with its filters.
+
+The caller has checked the actor's right (`library_policies`); a refusal is a
+`ValidationError` with a Polish message and stores nothing; every change writes one audit
+event. Search by words folds letters and case in the database and compares word stems, so
+"poradni" finds "Poradnia" and "lodz" finds "Łódź" (the library is small: no search index).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import F, Func, Q, QuerySet, TextField, Value
+from django.db.models.functions import Lower, Replace
+from django.utils.translation import gettext as _
+
+from kooperacja.cases.consent import check_upload
+from kooperacja.core import audit
+from kooperacja.core.models import AuditAction
+from kooperacja.directory.search import MAX_QUERY_WORDS, STOP_WORDS, fold, stem, words
+from kooperacja.learning.models import AccessLevel, Material, MaterialKind, Topic
+from kooperacja.territory.models import Voivodeship
+
+# Polish letters and their plain forms, both cases: SQLite's lower() leaves non-ASCII letters alone.
+_POLISH = {
+    "ą": "a", "ć": "c", "ę": "e", "ł": "l", "ń": "n", "ó": "o", "ś": "s", "ź": "z", "ż": "z",
+    "Ą": "a", "Ć": "c", "Ę": "e", "Ł": "l", "Ń": "n", "Ó": "o", "Ś": "s", "Ź": "z", "Ż": "z",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class MaterialData:
+    title: str
+    description: str
+    kind: str
+    topic: str
+    access_level: str
+    voivodeship: Voivodeship | None
+
+
+def _checked(data: MaterialData, allowed: QuerySet[Voivodeship]) -> MaterialData:
+    errors: dict[str, list[str]] = {}
+    if not data.title.strip():
+        errors["title"] = [_("Give the material a title.")]
+    if data.kind not in MaterialKind.values:
+        errors["kind"] = [_("Choose the kind of material.")]
+    if data.topic not in Topic.values:
+        errors["topic"] = [_("Choose the topic.")]
+    if data.access_level not in AccessLevel.values:
+        errors["access_level"] = [_("Choose who may open the material.")]
+    if data.access_level == AccessLevel.REGION and data.voivodeship is None:
+        errors["voivodeship"] = [_("Choose the voivodeship whose staff may open the material.")]
+    elif data.voivodeship is not None and not allowed.filter(pk=data.voivodeship.pk).exists():
+        errors["voivodeship"] = [_("You may give a material only your own institution's voivodeship.")]
+    if errors:
+        raise ValidationError(errors)
+    return data
+
+
+def _audit(action: str, actor: Any, material: Material) -> None:
+    audit.record(action, actor=actor, obj=material, details={"access_level": material.access_level})
+
+
+def upload_material(
+    actor: Any, data: MaterialData, upload: UploadedFile, *, allowed: QuerySet[Voivodeship]
+) -> Material:
+    """Store a material with its file. The file's type is read from its content (PDF, JPEG, PNG,
+    DOCX or ODT); anything else is refused and nothing is stored. `allowed`: the voivodeships
+    the actor may give it (`library_policies.upload_voivodeships`)."""
+    data = _checked(data, allowed)
+    checked = check_upload(upload)
+    material = Material(
+        title=data.title.strip()[:300],
+        description=data.description.strip(),
+        kind=data.kind,
+        topic=data.topic,
+        access_level=data.access_level,
+        voivodeship=data.voivodeship,
+        filename=checked.original_name,
+        content_type=checked.content_type,
+        size=checked.size,
+        uploaded_by=actor if getattr(actor, "pk", None) else None,
+    )
+    material.file.save(checked.original_name, checked.file, save=False)
+    try:
+        with transaction.atomic():
+            material.save()
+            _audit(AuditAction.CREATE, actor, material)
+    except BaseException:
+        material.file.storage.delete(str(material.file.name))
+        raise
+    return material
+
+
+def update_material(actor: Any, material: Material, data: MaterialData, *, allowed: QuerySet[Voivodeship]) -> Material:
+    """Change what is said about a material and who may open it (its file stays)."""
+    data = _checked(data, allowed)
+    with transaction.atomic():
+        current = Material.objects.select_for_update().get(pk=material.pk)
+        current.title = data.title.strip()[:300]
+        current.description = data.description.strip()
+        current.kind = data.kind
+        current.topic = data.topic
+        current.access_level = data.access_level
+        current.voivodeship = data.voivodeship
+        current.save(update_fields=["title", "description", "kind", "topic", "access_level", "voivodeship"])
+        _audit(AuditAction.UPDATE, actor, current)
+    return current
+
+
+def delete_material(actor: Any, material: Material) -> None:
+    """Delete a material and, once that is committed, its file."""
+    name = str(material.file.name)
+    storage = material.file.storage
+    with transaction.atomic():
+        _audit(AuditAction.DELETE, actor, material)
+        Material.objects.filter(pk=material.pk).delete()
+        transaction.on_commit(lambda: storage.delete(name) if name else None)
+
+
+# --- The list -----------------------------------------------------------------------------------
+
+
+def _folded(field: str) -> Func:
+    text = TextField()
+    expression: Any = Lower(F(field), output_field=text)
+    for letter, plain in _POLISH.items():
+        expression = Replace(expression, Value(letter), Value(plain), output_field=text)
+    return expression
+
+
+def matching(materials: QuerySet[Material], query: str) -> QuerySet[Material]:
+    """Materials whose title or description holds every word of the query (folded, by its
+    stem: the word less its Polish ending)."""
+    typed = [fold(word) for word in words(query) if fold(word)]
+    meaningful = list(dict.fromkeys(word for word in typed if word not in STOP_WORDS)) or typed
+    if not meaningful:
+        return materials
+    materials = materials.annotate(_title=_folded("title"), _description=_folded("description"))
+    for folded in meaningful[:MAX_QUERY_WORDS]:
+        part = stem(folded)
+        materials = materials.filter(Q(_title__contains=part) | Q(_description__contains=part))
+    return materials
+
+
+def for_list(materials: QuerySet[Material], *, query: str = "", topic: str = "", kind: str = "") -> QuerySet[Material]:
+    """The page of the library: newest first, with the voivodeship of region materials."""
+    if topic:
+        materials = materials.filter(topic=topic)
+    if kind:
+        materials = materials.filter(kind=kind)
+    if query.strip():
+        materials = matching(materials, query)
+    return materials.select_related("voivodeship").order_by("-uploaded_at", "-id")
