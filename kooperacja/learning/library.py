@@ -18,9 +18,10 @@ from django.db import transaction
 from django.db.models import F, Func, Q, QuerySet, TextField, Value
 from django.db.models.functions import Lower, Replace
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kooperacja.cases.consent import check_upload
-from kooperacja.core import audit
+from kooperacja.core import audit, versioning
 from kooperacja.core.models import AuditAction
 from kooperacja.directory.search import MAX_QUERY_WORDS, STOP_WORDS, fold, stem, words
 from kooperacja.learning.models import AccessLevel, Material, MaterialKind, Topic
@@ -97,18 +98,36 @@ def upload_material(
     return material
 
 
-def update_material(actor: Any, material: Material, data: MaterialData, *, allowed: QuerySet[Voivodeship]) -> Material:
-    """Change what is said about a material and who may open it (its file stays)."""
+class StaleMaterial(versioning.StaleVersion):
+    default_message = gettext_lazy("Someone else saved this material while you were editing it.")
+
+
+def update_material(
+    actor: Any, material: Material, version: int | None, data: MaterialData, *, allowed: QuerySet[Voivodeship]
+) -> Material:
+    """Change what is said about a material and who may open it (its file stays); refused
+    (StaleMaterial) when someone saved it since it was opened."""
     data = _checked(data, allowed)
     with transaction.atomic():
         current = Material.objects.select_for_update().get(pk=material.pk)
+        versioning.check_version(current, version, StaleMaterial)
         current.title = data.title.strip()[:300]
         current.description = data.description.strip()
         current.kind = data.kind
         current.topic = data.topic
         current.access_level = data.access_level
         current.voivodeship = data.voivodeship
-        current.save(update_fields=["title", "description", "kind", "topic", "access_level", "voivodeship"])
+        current.save(
+            update_fields=[
+                "title",
+                "description",
+                "kind",
+                "topic",
+                "access_level",
+                "voivodeship",
+                *versioning.bump(current),
+            ]
+        )
         _audit(AuditAction.UPDATE, actor, current)
     return current
 

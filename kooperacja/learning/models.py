@@ -414,6 +414,7 @@ class Material(models.Model):
     size = models.PositiveIntegerField(_("size"), default=0)
     uploaded_by = _user()
     uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         verbose_name = _("material")
@@ -619,11 +620,11 @@ class RecommendationKind(models.TextChoices):
 
 
 class RecommendationStatus(models.TextChoices):
-    PROPOSED = "proposed", _("proposed")
-    ACCEPTED = "accepted", _("accepted")
-    PARTLY = "partly", _("partly accepted")
-    REJECTED = "rejected", _("rejected")
-    IMPLEMENTED = "implemented", _("implemented")
+    PROPOSED = "proposed", pgettext_lazy("recommendation", "proposed")
+    ACCEPTED = "accepted", pgettext_lazy("recommendation", "accepted")
+    PARTLY = "partly", pgettext_lazy("recommendation", "partly accepted")
+    REJECTED = "rejected", pgettext_lazy("recommendation", "rejected")
+    IMPLEMENTED = "implemented", pgettext_lazy("recommendation", "implemented")
 
 
 class Recommendation(models.Model):

@@ -51,6 +51,8 @@ class MaterialForm(forms.Form):
         ),
     )
 
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     def __init__(self, *args: Any, voivodeships: QuerySet[Voivodeship], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["voivodeship"].queryset = voivodeships  # type: ignore[attr-defined]
@@ -64,6 +66,7 @@ class MaterialForm(forms.Form):
             "topic": material.topic,
             "access_level": material.access_level,
             "voivodeship": material.voivodeship.code if material.voivodeship else None,
+            "version": material.version,
         }
 
 

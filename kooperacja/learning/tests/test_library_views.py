@@ -272,7 +272,7 @@ def test_staff_who_are_not_analysts_may_not_upload(client, login_as):
 
 def _edit_post(**changes):
     data = {"title": "Nowy tytuł", "description": "", "kind": "report", "topic": "model", "access_level": "staff"}
-    return data | {"voivodeship": "26"} | changes
+    return data | {"voivodeship": "26", "version": "1"} | changes
 
 
 def test_an_analyst_of_the_voivodeship_edits_what_is_said_about_a_material(client, login_as, levels):
@@ -282,6 +282,16 @@ def test_an_analyst_of_the_voivodeship_edits_what_is_said_about_a_material(clien
     assert response.status_code == 302
     levels["region"].refresh_from_db()
     assert (levels["region"].title, levels["region"].access_level) == ("Nowy tytuł", "staff")
+
+
+def test_an_edit_made_on_a_stale_page_shows_the_conflict_and_changes_nothing(client, login_as, levels):
+    login_as("rops.kielce")
+    assert client.post(_url("material_edit", levels["region"]), _edit_post(title="Pierwsza zmiana")).status_code == 302
+    response = client.post(_url("material_edit", levels["region"]), _edit_post(title="Druga zmiana"))
+    assert response.status_code == 409
+    assert "Pierwsza zmiana" in _text(response)
+    levels["region"].refresh_from_db()
+    assert (levels["region"].title, levels["region"].version) == ("Pierwsza zmiana", 2)
 
 
 def test_an_analyst_of_another_voivodeship_may_not_edit_what_they_see(client, login_as, levels):

@@ -21,7 +21,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from kooperacja.core.forms.conflicts import put_refusal
+from kooperacja.core.forms.conflicts import differences, put_refusal, rebound
 from kooperacja.core.http import GET_POST, AuthenticatedHttpRequest, landing, serve_private_file
 from kooperacja.learning import library as service
 from kooperacja.learning import library_policies as policies
@@ -80,12 +80,19 @@ def _data(request: AuthenticatedHttpRequest, form: MaterialForm) -> service.Mate
 
 
 def _form_page(
-    request: HttpRequest, form: MaterialForm, heading: str, *, intro: str = "", status: int = 200
+    request: HttpRequest,
+    form: MaterialForm,
+    heading: str,
+    *,
+    intro: str = "",
+    conflict: Any = None,
+    status: int = 200,
 ) -> HttpResponse:
     context = {
         "form": form,
         "heading": heading,
         "intro": intro,
+        "conflict": conflict,
         "back": reverse("learning:materials"),
         "submit": _("Save"),
         "multipart": isinstance(form, UploadForm),
@@ -117,6 +124,10 @@ def material_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _form_page(request, form, heading, intro=intro, status=400)
 
 
+def _voivodeship_code(value: Any) -> str:
+    return str(getattr(value, "code", value) or "")
+
+
 def _kept(request: AuthenticatedHttpRequest, public_id: UUID) -> Material:
     try:
         material, keeps = policies.get_material_for_user(request.user, public_id)
@@ -138,7 +149,14 @@ def material_edit(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRes
     form = MaterialForm(request.POST, voivodeships=voivodeships)
     if form.is_valid():
         try:
-            service.update_material(request.user, material, _data(request, form), allowed=voivodeships)
+            service.update_material(
+                request.user, material, form.cleaned_data["version"], _data(request, form), allowed=voivodeships
+            )
+        except service.StaleMaterial:
+            material.refresh_from_db()
+            conflict = differences(form, MaterialForm.initial_for(material), readers={"voivodeship": _voivodeship_code})
+            again = rebound(MaterialForm, request.POST, material.version, voivodeships=voivodeships)
+            return _form_page(request, again, heading, conflict=conflict, status=409)
         except ValidationError as refusal:
             put_refusal(form, refusal)
         else:
