@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from importlib import import_module
 
-PARTS: tuple[str, ...] = ("demo_trainings", "demo_courses", "demo_support", "demo_consultations")
+PARTS: tuple[str, ...] = (
+    "demo_trainings",
+    "demo_courses",
+    "demo_support",
+    "demo_consultations",
+    "demo_library",
+    "demo_book",
+)
 
 
 def load(log: Callable[[str], None]) -> None:
