@@ -92,7 +92,7 @@ def definition_version(definition: IndicatorDefinition) -> int:
 
 
 class StaleDefinition(StaleVersion):
-    default_message = _("Someone else saved this indicator meanwhile.")
+    default_message = gettext_lazy("Someone else saved this indicator meanwhile.")
     default_code = "stale"
 
 
@@ -134,7 +134,7 @@ def save_definition(
         before = None
     else:
         definition = IndicatorDefinition.objects.select_for_update().get(pk=definition.pk)
-        if version is not None and definition_version(definition) != version:
+        if definition_version(definition) != version:
             raise StaleDefinition()
         before = {name: getattr(definition, name) for name in DEFINITION_FIELDS}
     code = str(data.get("code", definition.code) or "").strip()

@@ -312,16 +312,17 @@ def add_expense(
 def withdraw_expense(actor: Any, expense: Expense, *, reason: str) -> None:
     """Withdraw an expense booked in error (with its document), saying why; the audit log keeps
     what it was. Refused once the project is completed or cancelled: its accounts are closed."""
-    project = expense.project
-    if project.status in (ProjectStatus.COMPLETED, ProjectStatus.CANCELLED):
-        raise ValidationError(
-            _("The project is %(status)s: its expenses can no longer be changed.")
-            % {"status": project.get_status_display()}
-        )
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": [_("Say why the expense is withdrawn.")]})
     with transaction.atomic():
+        # The project's status as saved now: closing it at this moment keeps its expenses.
+        project = SocialProject.objects.select_for_update().select_related("municipality").get(pk=expense.project_id)
+        if project.status in (ProjectStatus.COMPLETED, ProjectStatus.CANCELLED):
+            raise ValidationError(
+                _("The project is %(status)s: its expenses can no longer be changed.")
+                % {"status": project.get_status_display()}
+            )
         BudgetLine.objects.select_for_update().filter(pk=expense.line_id).values_list("pk").get()
         deleted, _rows = Expense.objects.filter(pk=expense.pk).delete()
         if not deleted:

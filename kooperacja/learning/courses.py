@@ -339,6 +339,9 @@ def submit_quiz(user: Any, lesson: Lesson, token: uuid.UUID, answers: Mapping[in
     is saved. The same form (`token`) submitted again records nothing new and returns the
     first attempt, also when both arrive at the same moment (the unique token decides)."""
     earlier = QuizAttempt.objects.filter(user=user, token=token).first()
+    if earlier is not None and earlier.lesson_id != lesson.pk:
+        # A form of one lesson sent to another: not the same quiz submitted twice.
+        raise ValidationError(_("This quiz form belongs to another lesson. Open the lesson again and answer."))
     if earlier is not None:
         return QuizResult(earlier, recorded=False)
     questions = list(lesson.questions.prefetch_related("choices"))

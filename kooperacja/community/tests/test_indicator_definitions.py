@@ -168,7 +168,9 @@ def test_the_service_refuses_a_new_code_for_a_definition_with_figures(persona):
     record_figure(added)
 
     with pytest.raises(indicators.ValidationError) as refusal:
-        indicators.save_definition(persona(ADMIN), added, {"code": "renamed"})
+        indicators.save_definition(
+            persona(ADMIN), added, {"code": "renamed"}, version=indicators.definition_version(added)
+        )
 
     assert "code" in refusal.value.message_dict
     added.refresh_from_db()
@@ -199,6 +201,19 @@ def test_a_stale_edit_is_refused_with_both_versions(client, login_as):
     # Saving again after reading the difference is the editor's confirmation.
     again = client.post(edit_url(added.code), {**opened, "version": indicators.definition_version(added)})
     assert again.status_code == 302
+
+
+def test_an_edit_that_does_not_say_which_version_it_changes_is_refused(client, login_as):
+    added = own()
+    login_as(ADMIN)
+    data = form_data(added, name="Bez wersji")
+    del data["version"]
+
+    response = client.post(edit_url(added.code), data)
+
+    assert response.status_code == 409
+    added.refresh_from_db()
+    assert added.name != "Bez wersji"
 
 
 def test_an_unused_definition_is_deleted_after_confirmation(client, login_as):

@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from kooperacja.core.models import Notification
 from kooperacja.learning import courses as service
@@ -33,6 +34,14 @@ def _progress(learner, course):
 
 
 # --- Writing and publishing ----------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The refusals are matched by their English wording (the catalogue translates them)."""
+    with translation.override("en"):
+        yield
+
 
 
 def test_it_refuses_a_course_without_a_title_or_with_a_pass_mark_out_of_range():
@@ -166,6 +175,17 @@ def test_a_quiz_submitted_twice_with_the_same_token_is_recorded_once_and_shows_t
     assert again.attempt.pk == first.attempt.pk and again.attempt.score == 0
     assert QuizAttempt.objects.filter(user=learner, lesson=lesson).count() == 1
     assert LessonProgress.objects.get(user=learner, lesson=lesson).best_score == 0
+
+
+def test_a_quiz_form_of_one_lesson_sent_to_another_is_refused_and_records_nothing():
+    course = make_course(quizzes=2, published=True)
+    lesson, other = course.lessons.order_by("position")
+    learner = user("gops.oksa")
+    token = uuid.uuid4()
+    service.submit_quiz(learner, lesson, token, wrong_answers(lesson))
+    with pytest.raises(ValidationError):
+        service.submit_quiz(learner, other, token, right_answers(other))
+    assert not QuizAttempt.objects.filter(user=learner, lesson=other).exists()
 
 
 def test_a_quiz_submitted_twice_at_the_same_moment_is_caught_by_the_unique_token(monkeypatch):
