@@ -352,18 +352,24 @@ def _next_number(programme: Programme) -> int:
     return (latest or 0) + 1
 
 
+class _NumberTaken(Exception):
+    """Another version took the number this one was rendered with: render it again."""
+
+
 def _publish_once(actor: Any, programme: Programme, note: str, publisher_institution: str) -> RecommendationBook:
+    # The PDF takes seconds to lay out: it is rendered before the lock, so nothing else waits
+    # for WeasyPrint; under the lock the number is checked again and the version saved.
+    now = timezone.now()
+    number = _next_number(programme)
+    content = build_content(programme, number=number, day=timezone.localdate(now))
+    if not content.adopted_count:
+        raise ValidationError(_("There is no accepted recommendation to publish yet: decide on the proposals first."))
+    document = render_book(content)
     with transaction.atomic():
         # Whoever publishes next for this programme waits here until this version is saved.
         Programme.objects.select_for_update().get(pk=programme.pk)
-        now = timezone.now()
-        number = _next_number(programme)
-        content = build_content(programme, number=number, day=timezone.localdate(now))
-        if not content.adopted_count:
-            raise ValidationError(
-                _("There is no accepted recommendation to publish yet: decide on the proposals first.")
-            )
-        document = render_book(content)
+        if _next_number(programme) != number:
+            raise _NumberTaken
         book = RecommendationBook(
             programme=programme,
             number=number,
@@ -408,7 +414,7 @@ def publish(actor: Any, programme: Programme, note: str, *, publisher_institutio
     for attempt in range(1, PUBLISH_ATTEMPTS + 1):
         try:
             return _publish_once(actor, programme, note, publisher_institution)
-        except IntegrityError:
+        except (IntegrityError, _NumberTaken):
             if attempt == PUBLISH_ATTEMPTS:
                 break
     raise ValidationError(_("Another version was being published at the same moment. Try again."))

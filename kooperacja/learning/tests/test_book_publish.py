@@ -83,6 +83,8 @@ def test_it_takes_the_next_number_when_another_publisher_took_it_at_the_same_mom
     published = book.publish(None, programme, "Równoległa publikacja.")
 
     assert published.number == 2
+    # The version rendered as number 1 is laid out again as number 2: the printed number is right.
+    assert [content.number for content in quick_pdf] == [1, 2]
     assert list(RecommendationBook.objects.filter(programme=programme).values_list("number", flat=True)) == [2, 1]
     assert taken.file.storage.exists(str(published.file.name))
 
