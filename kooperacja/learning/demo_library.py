@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from kooperacja.cases.demo import demo_uuid
 from kooperacja.institutions.models import Institution, InstitutionKind
+from kooperacja.learning.library import search_text_of as material_search_text
 from kooperacja.learning.models import AccessLevel, GoodPractice, Material, MaterialKind, PracticeTag, Topic
 from kooperacja.learning.practices import search_text_of, tag_slug
 from kooperacja.territory.models import Municipality, Voivodeship
@@ -265,6 +266,7 @@ def _load_materials(log: Callable[[str], None]) -> None:
             public_id=public_id,
             title=item.title,
             description=item.description,
+            search_text=material_search_text(item.title, item.description),
             kind=item.kind,
             topic=item.topic,
             access_level=item.access_level,

@@ -3,8 +3,8 @@ said about it, deleting it, and the list a viewer sees with its filters.
 
 The caller has checked the actor's right (`library_policies`); a refusal is a
 `ValidationError` with a Polish message and stores nothing; every change writes one audit
-event. Search by words folds letters and case in the database and compares word stems, so
-"poradni" finds "Poradnia" and "lodz" finds "Łódź" (the library is small: no search index).
+event. Search follows DESIGN.md §4 as the good practices do: the title and the description are
+kept as folded lemmas in `search_text`, so "poradni" finds "Poradnia" and "lodz" finds "Łódź".
 """
 
 from __future__ import annotations
@@ -15,23 +15,16 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import F, Func, Q, QuerySet, TextField, Value
-from django.db.models.functions import Lower, Replace
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kooperacja.cases.consent import check_upload
 from kooperacja.core import audit, versioning
 from kooperacja.core.models import AuditAction
-from kooperacja.directory.search import MAX_QUERY_WORDS, STOP_WORDS, fold, stem, words
+from kooperacja.learning import search
 from kooperacja.learning.models import AccessLevel, Material, MaterialKind, Topic
 from kooperacja.territory.models import Voivodeship
-
-# Polish letters and their plain forms, both cases: SQLite's lower() leaves non-ASCII letters alone.
-_POLISH = {
-    "ą": "a", "ć": "c", "ę": "e", "ł": "l", "ń": "n", "ó": "o", "ś": "s", "ź": "z", "ż": "z",
-    "Ą": "a", "Ć": "c", "Ę": "e", "Ł": "l", "Ń": "n", "Ó": "o", "Ś": "s", "Ź": "z", "Ż": "z",
-}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -63,6 +56,11 @@ def _checked(data: MaterialData, allowed: QuerySet[Voivodeship]) -> MaterialData
     return data
 
 
+def search_text_of(title: str, description: str) -> str:
+    """Every term a material is found by: those of its title and its description."""
+    return search.search_text(title, description)
+
+
 def _audit(action: str, actor: Any, material: Material) -> None:
     audit.record(action, actor=actor, obj=material, details={"access_level": material.access_level})
 
@@ -87,6 +85,7 @@ def upload_material(
         size=checked.size,
         uploaded_by=actor if getattr(actor, "pk", None) else None,
     )
+    material.search_text = search_text_of(material.title, material.description)
     material.file.save(checked.original_name, checked.file, save=False)
     try:
         with transaction.atomic():
@@ -117,10 +116,12 @@ def update_material(
         current.topic = data.topic
         current.access_level = data.access_level
         current.voivodeship = data.voivodeship
+        current.search_text = search_text_of(current.title, current.description)
         current.save(
             update_fields=[
                 "title",
                 "description",
+                "search_text",
                 "kind",
                 "topic",
                 "access_level",
@@ -145,28 +146,6 @@ def delete_material(actor: Any, material: Material) -> None:
 # --- The list -----------------------------------------------------------------------------------
 
 
-def _folded(field: str) -> Func:
-    text = TextField()
-    expression: Any = Lower(F(field), output_field=text)
-    for letter, plain in _POLISH.items():
-        expression = Replace(expression, Value(letter), Value(plain), output_field=text)
-    return expression
-
-
-def matching(materials: QuerySet[Material], query: str) -> QuerySet[Material]:
-    """Materials whose title or description holds every word of the query (folded, by its
-    stem: the word less its Polish ending)."""
-    typed = [fold(word) for word in words(query) if fold(word)]
-    meaningful = list(dict.fromkeys(word for word in typed if word not in STOP_WORDS)) or typed
-    if not meaningful:
-        return materials
-    materials = materials.annotate(_title=_folded("title"), _description=_folded("description"))
-    for folded in meaningful[:MAX_QUERY_WORDS]:
-        part = stem(folded)
-        materials = materials.filter(Q(_title__contains=part) | Q(_description__contains=part))
-    return materials
-
-
 def for_list(materials: QuerySet[Material], *, query: str = "", topic: str = "", kind: str = "") -> QuerySet[Material]:
     """The page of the library: newest first, with the voivodeship of region materials."""
     if topic:
@@ -174,5 +153,5 @@ def for_list(materials: QuerySet[Material], *, query: str = "", topic: str = "",
     if kind:
         materials = materials.filter(kind=kind)
     if query.strip():
-        materials = matching(materials, query)
+        materials = search.matching(materials, query)
     return materials.select_related("voivodeship").order_by("-uploaded_at", "-id")

@@ -402,6 +402,8 @@ class Material(models.Model):
     public_id = _public_id()
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)
+    # Lowercase unaccented lemmas of the title and the description, for search.
+    search_text = models.TextField(default="", blank=True, editable=False)
     kind = models.CharField(_("kind"), max_length=20, choices=MaterialKind.choices)
     topic = models.CharField(_("topic"), max_length=30, choices=Topic.choices)
     access_level = models.CharField(_("who may open it"), max_length=10, choices=AccessLevel.choices)

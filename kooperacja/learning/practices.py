@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -23,7 +23,8 @@ from django.utils.translation import gettext_lazy
 from kooperacja.core import audit, versioning
 from kooperacja.core.models import AuditAction
 from kooperacja.core.policies import memberships
-from kooperacja.directory.search import fold, index_terms, query_terms
+from kooperacja.directory.search import fold
+from kooperacja.learning import search
 from kooperacja.learning.models import GoodPractice, PracticeTag
 from kooperacja.territory.models import Municipality
 
@@ -94,9 +95,8 @@ def _tags(data: PracticeData) -> list[PracticeTag]:
 
 
 def search_text_of(practice: GoodPractice, tags: list[PracticeTag]) -> str:
-    """Every term the practice is found by, between spaces (" term term "), so that a search
-    can ask for a term's beginning with `contains(" " + term)`."""
-    terms = index_terms(
+    """Every term the practice is found by (`search.search_text`)."""
+    return search.search_text(
         practice.title,
         practice.summary,
         practice.description,
@@ -104,7 +104,6 @@ def search_text_of(practice: GoodPractice, tags: list[PracticeTag]) -> str:
         practice.municipality.name,
         *(tag.name for tag in tags),
     )
-    return " " + " ".join(sorted(terms)) + " "
 
 
 def _institution_of(actor: Any, gmina: Municipality) -> Any:
@@ -190,22 +189,6 @@ def set_published(actor: Any, practice: GoodPractice, version: int | None, *, pu
 # --- Finding practices ----------------------------------------------------------------------------
 
 
-def _word_condition(alternatives: set[str]) -> Q:
-    condition = Q()
-    for term in alternatives:
-        # A word of one or two letters must be a whole term, or "w" would find almost everything.
-        needle = f" {term} " if len(term) <= 2 else f" {term}"
-        condition |= Q(search_text__contains=needle)
-    return condition
-
-
-def matching(practices: QuerySet[GoodPractice], query: str) -> QuerySet[GoodPractice]:
-    """Practices found by every word of the query, as typed or as its lemma, folded."""
-    for alternatives in query_terms(query):
-        practices = practices.filter(_word_condition(alternatives))
-    return practices
-
-
 def for_list(
     practices: QuerySet[GoodPractice],
     *,
@@ -222,7 +205,7 @@ def for_list(
     if year is not None:
         practices = practices.filter(year=year)
     if query.strip():
-        practices = matching(practices, query)
+        practices = search.matching(practices, query)
     return (
         practices.select_related("municipality")
         .prefetch_related(Prefetch("tags", queryset=PracticeTag.objects.order_by("name")))

@@ -125,6 +125,13 @@ def test_it_finds_materials_by_an_inflected_word_without_polish_letters(client, 
     assert "Szkolenie z negocjacji" in found and "Poradnia rodzinna" not in found
 
 
+def test_it_finds_a_material_by_other_forms_of_its_words(client, persona):
+    make_material(persona("rops.kielce"), title="Poradnia rodzinna — informator", access_level="public")
+    for query in ("poradni", "informatorze", "poradnia rodzinna"):
+        assert "Poradnia rodzinna — informator" in _text(client.get(LIST, {"q": query})), query
+    assert "Poradnia rodzinna — informator" not in _text(client.get(LIST, {"q": "szkoła"}))
+
+
 def test_it_filters_by_topic_and_kind(client, persona):
     kielce = persona("rops.kielce")
     make_material(kielce, title="Raport diagnozy", access_level="public", kind="report", topic="diagnosis")
