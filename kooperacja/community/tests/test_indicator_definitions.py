@@ -270,7 +270,12 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
 
 def test_synchronisation_keeps_an_administrators_edits_of_shipped_definitions(persona):
     population = IndicatorDefinition.objects.get(code="population")
-    indicators.save_definition(persona(ADMIN), population, {"name": "Ludność ogółem", "description": "Moja"})
+    indicators.save_definition(
+        persona(ADMIN),
+        population,
+        {"name": "Ludność ogółem", "description": "Moja"},
+        version=indicators.definition_version(population),
+    )
 
     assert indicators.sync_definitions() == 0
 

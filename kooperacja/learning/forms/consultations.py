@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kooperacja.community.models import Programme
 from kooperacja.institutions.models import Institution
@@ -49,7 +50,7 @@ def _programmes() -> QuerySet[Programme]:
 
 class ConsultationForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=300)
-    held_on = date_field(_("Held on"))
+    held_on = date_field(pgettext_lazy("meeting date", "Held on"))
     place = forms.CharField(label=_("Place"), max_length=300)
     organiser = _Named(
         label=_("Organiser"),

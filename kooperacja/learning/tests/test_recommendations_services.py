@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from kooperacja.learning import consultations as service
 from kooperacja.learning.models import Recommendation, RecommendationKind
@@ -16,6 +17,14 @@ pytestmark = pytest.mark.django_db
 def _data(**changes) -> service.RecommendationData:
     values = {"title": "Lider kooperacji", "text": "Wskazać Lidera.", "kind": "model_change"}
     return service.RecommendationData(**(values | changes))
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The refusals are matched by their English wording (the catalogue translates them)."""
+    with translation.override("en"):
+        yield
+
 
 
 def test_it_records_a_proposed_recommendation_of_a_region_with_its_remarks():
