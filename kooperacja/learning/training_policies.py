@@ -6,6 +6,10 @@ certificate.
 - A training is organised (created, edited, sessions kept, enrolments and attendance kept,
   certificates issued or revoked, cancelled) by platform administrators and by the users with
   role regional analyst, manager or animator in its organiser institution.
+- A training is for a team only when its organiser works with that team: the organiser is a
+  current member institution of the team, or it supports the team's territory (a ROPS the teams
+  of its voivodeship, a PCPR those of its powiat). The same rule holds for administrators, and
+  only such a training is offered as evidence of the team's obligations.
 - A certificate is read (its PDF) by its holder, the organisers of its training and
   administrators; anyone else is told it does not exist (404).
 
@@ -20,13 +24,15 @@ from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from kooperacja.core.policies import institution_ids_with_role, is_platform_admin
 from kooperacja.core.roles import Role
-from kooperacja.institutions.models import Institution
+from kooperacja.institutions.models import Institution, InstitutionKind
 from kooperacja.learning.models import Certificate, Training, TrainingSession
+from kooperacja.teams.models import Team, TeamMember
 
 ORGANISER_ROLES = (Role.REGIONAL_ANALYST, Role.MANAGER, Role.ANIMATOR)
 
@@ -56,6 +62,53 @@ def organiser_choices(user: Any) -> QuerySet[Institution]:
     if is_platform_admin(user):
         return institutions
     return institutions.filter(pk__in=organiser_ids(user))
+
+
+def _teams_served_by(institutions: list[Institution]) -> Q:
+    """The teams these institutions may hold a training for: those they are current members of,
+    and those of the territory they support (a ROPS: its voivodeship; a PCPR: its powiat)."""
+    today = timezone.localdate()
+    ids = [one.pk for one in institutions]
+    served = Q(Exists(TeamMember.objects.current(today).filter(team=OuterRef("pk"), institution_id__in=ids)))
+    voivodeships = {one.voivodeship_id for one in institutions if one.kind == InstitutionKind.ROPS}
+    counties = {one.county_id for one in institutions if one.kind == InstitutionKind.PCPR and one.county_id}
+    if voivodeships:
+        served |= Q(county__voivodeship_id__in=voivodeships)
+    if counties:
+        served |= Q(county_id__in=counties)
+    return served
+
+
+def serves_team(organiser: Institution, team: Team) -> bool:
+    """Whether `organiser` may hold a training for `team` (the rule of the module docstring)."""
+    return Team.objects.filter(pk=team.pk).filter(_teams_served_by([organiser])).exists()
+
+
+def organised_for(team: Team) -> Q:
+    """Trainings (a filter on `Training`) whose organiser may hold a training for `team`."""
+    member = TeamMember.objects.current(timezone.localdate()).filter(team=team, institution=OuterRef("organiser"))
+    return (
+        Q(Exists(member))
+        | Q(organiser__kind=InstitutionKind.ROPS, organiser__voivodeship_id=team.county.voivodeship_id)
+        | Q(organiser__kind=InstitutionKind.PCPR, organiser__county_id=team.county_id)
+    )
+
+
+def team_choices(user: Any, organiser: Institution | None = None) -> QuerySet[Team]:
+    """The active teams the user may name as a training's team: those the organiser (or, not yet
+    chosen, any institution the user organises for) may hold a training for. An administrator,
+    who may name any organiser, is offered every team until the organiser is known; the service
+    still refuses a team its organiser does not serve."""
+    teams = Team.objects.filter(is_active=True).order_by("name")
+    if organiser is None:
+        if is_platform_admin(user):
+            return teams
+        organisers = list(organiser_choices(user))
+    else:
+        organisers = [organiser]
+    if not organisers:
+        return teams.none()
+    return teams.filter(_teams_served_by(organisers))
 
 
 def training_access(user: Any, training: Training) -> TrainingAccess:

@@ -28,7 +28,7 @@ from kooperacja.core.models import AuditAction
 from kooperacja.core.notifications import notify
 from kooperacja.core.policies import memberships
 from kooperacja.institutions.models import Institution
-from kooperacja.learning import certificates
+from kooperacja.learning import certificates, training_policies
 from kooperacja.learning.models import (
     Certificate,
     Enrolment,
@@ -199,6 +199,18 @@ def _checked(data: TrainingData) -> TrainingData:
         raise ValidationError({"capacity": [_("A training needs at least one place.")]})
     if not 1 <= data.required_attendance <= 100:
         raise ValidationError({"required_attendance": [_("Give a share between 1 and 100%.")]})
+    if data.team is not None and not training_policies.serves_team(data.organiser, data.team):
+        raise ValidationError(
+            {
+                "team": [
+                    _(
+                        "%(organiser)s is not a member of this team and does not support its powiat or "
+                        "voivodeship; choose a team the organiser works with."
+                    )
+                    % {"organiser": data.organiser.name}
+                ]
+            }
+        )
     return data
 
 
@@ -462,31 +474,34 @@ def cancel_enrolment(actor: Any, enrolment: Enrolment) -> Enrolment:
 
 def record_attendance(actor: Any, session: TrainingSession, present: set[int]) -> int:
     """Keep who of the enrolled people was present at a session that has started (`present`:
-    enrolment ids). Returns how many were present."""
-    training = session.training
-    if training.is_cancelled:
-        raise ValidationError(_("The training is cancelled; attendance is not kept."))
-    if session.starts_at > timezone.now():
-        raise ValidationError(_("The session has not started yet; attendance can be kept once it starts."))
-    enrolled = set(
-        Enrolment.objects.filter(training=training, status=EnrolmentStatus.ENROLLED).values_list("pk", flat=True)
-    )
-    if not present <= enrolled:
-        raise ValidationError({"present": [_("Only people enrolled in the training can be marked present.")]})
-    now = timezone.now()
+    enrolment ids). Returns how many were present.
+
+    The session and its training are locked and read again first, so two organisers saving at
+    once take turns (the later save wins, neither fails) and a training cancelled or a session
+    moved since the page was read is refused on what holds now."""
     with transaction.atomic():
-        existing = {row.enrolment_id: row for row in SessionAttendance.objects.filter(session=session)}
+        current = TrainingSession.objects.select_for_update().select_related("training").get(pk=session.pk)
+        training = current.training
+        if training.is_cancelled:
+            raise ValidationError(_("The training is cancelled; attendance is not kept."))
+        now = timezone.now()
+        if current.starts_at > now:
+            raise ValidationError(_("The session has not started yet; attendance can be kept once it starts."))
+        enrolled = set(
+            Enrolment.objects.filter(training=training, status=EnrolmentStatus.ENROLLED).values_list("pk", flat=True)
+        )
+        if not present <= enrolled:
+            raise ValidationError({"present": [_("Only people enrolled in the training can be marked present.")]})
+        marked = dict(SessionAttendance.objects.filter(session=current).values_list("enrolment_id", "present"))
         for enrolment_id in enrolled:
-            row = existing.get(enrolment_id)
             mark = enrolment_id in present
-            if row is None:
-                SessionAttendance.objects.create(
-                    session=session, enrolment_id=enrolment_id, present=mark, recorded_by=_by(actor), recorded_at=now
+            if marked.get(enrolment_id) != mark:
+                SessionAttendance.objects.update_or_create(
+                    session=current,
+                    enrolment_id=enrolment_id,
+                    defaults={"present": mark, "recorded_by": _by(actor), "recorded_at": now},
                 )
-            elif row.present != mark:
-                row.present, row.recorded_by, row.recorded_at = mark, _by(actor), now
-                row.save(update_fields=["present", "recorded_by", "recorded_at"])
-        _audit(AuditAction.UPDATE, actor, training, session, present=len(present))
+        _audit(AuditAction.UPDATE, actor, training, current, present=len(present))
     return len(present)
 
 

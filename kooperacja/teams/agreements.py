@@ -412,7 +412,9 @@ def _offered(team: Team, obj: Any) -> bool:
 
 
 def _evidence_refusal() -> ValidationError:
-    return ValidationError({"evidence": [_("Choose a held meeting or a document of this team as the evidence.")]})
+    return ValidationError(
+        {"evidence": [_("Choose a held meeting, a document or a training of this team as the evidence.")]}
+    )
 
 
 def add_evidence(actor: Any, obligation: Obligation, evidence_obj: Any, note: str = "") -> EvidenceLink:

@@ -64,10 +64,13 @@ class TrainingForm(forms.Form):
     organiser = _Named(label=_("Organiser"), queryset=Institution.objects.none(), to_field_name="public_id")
     team = _Named(
         label=_("For the team"),
-        queryset=Team.objects.filter(is_active=True).order_by("name"),
+        queryset=Team.objects.none(),
         to_field_name="public_id",
         required=False,
-        help_text=_("A training for one cooperation team can be shown as evidence of its obligations."),
+        help_text=_(
+            "A training for one cooperation team can be shown as evidence of its obligations. The organiser must "
+            "be a member of the team or support its powiat or voivodeship."
+        ),
     )
     trainer = forms.CharField(label=_("Trainer"), max_length=200, required=False)
     capacity = forms.IntegerField(label=_("Places"), min_value=1, max_value=10000)
@@ -82,9 +85,10 @@ class TrainingForm(forms.Form):
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: Any, organisers: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, organisers: Any, teams: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organiser"].queryset = organisers  # type: ignore[attr-defined]
+        self.fields["team"].queryset = teams  # type: ignore[attr-defined]
 
     @classmethod
     def initial_for(cls, training: Training) -> dict[str, Any]:

@@ -50,7 +50,7 @@ def _verify(code: str) -> str:
 # --- Public verification -----------------------------------------------------------------------
 
 
-def test_a_valid_code_shows_the_holder_title_hours_date_and_issuer(persona):
+def test_it_verifies_a_valid_code_with_the_holder_title_hours_date_and_issuer(persona):
     certificate = _certificate(persona(GOPS_MIRZEC))
     page = _verify(certificate.code.lower().replace("-", " "))
     assert "This certificate is valid." in page
@@ -61,7 +61,7 @@ def test_a_valid_code_shows_the_holder_title_hours_date_and_issuer(persona):
     assert certificate.issued_on.strftime("%d.%m.%Y") in page
 
 
-def test_a_revoked_code_says_so_with_the_date(persona):
+def test_it_says_a_revoked_code_was_revoked_and_when(persona):
     certificate = _certificate(persona(GOPS_MIRZEC), revoked=True)
     page = _verify(certificate.code)
     assert "was revoked on" in page
@@ -71,30 +71,30 @@ def test_a_revoked_code_says_so_with_the_date(persona):
 
 
 @pytest.mark.parametrize("code", ["KOOP-2222-2222", "KOOP-ABCD", "nonsense!", "K" * 500])
-def test_an_unknown_or_malformed_code_is_not_found(code):
+def test_it_finds_no_certificate_for_an_unknown_or_malformed_code(code):
     page = _verify(code)
     assert "No certificate with this code was found." in page
 
 
-def test_a_part_of_a_real_code_finds_nothing(persona):
+def test_it_finds_nothing_for_a_part_of_a_real_code(persona):
     certificate = _certificate(persona(GOPS_MIRZEC))
     assert "No certificate with this code was found." in _verify(certificate.code[:-1])
 
 
-def test_the_page_without_a_code_shows_only_the_form():
+def test_it_shows_only_the_form_without_a_code():
     response = Client().get(reverse("learning:verify"))
     assert response.status_code == 200
     assert "No certificate" not in response.content.decode()
 
 
-def test_the_verification_page_takes_no_post():
+def test_it_refuses_a_post_to_the_verification_page():
     assert Client().post(reverse("learning:verify"), {"code": "x"}).status_code == 405
 
 
 # --- The PDF -----------------------------------------------------------------------------------
 
 
-def test_the_holder_downloads_the_pdf_and_the_print_is_audited(client, login_as):
+def test_it_gives_the_holder_the_pdf_and_audits_the_print(client, login_as):
     holder = login_as(GOPS_MIRZEC)
     certificate = _certificate(holder)
     response = client.get(reverse("learning:certificate_pdf", args=[certificate.public_id]))
@@ -104,7 +104,7 @@ def test_the_holder_downloads_the_pdf_and_the_print_is_audited(client, login_as)
     assert AuditEvent.objects.filter(action="print", object_id=str(certificate.public_id), actor=holder).exists()
 
 
-def test_the_pdf_names_the_holder_the_code_and_the_verification_address(persona):
+def test_it_names_the_holder_the_code_and_the_verification_address_in_the_pdf(persona):
     from django.template.loader import render_to_string
     from django.utils import translation
 
@@ -123,7 +123,7 @@ def test_the_pdf_names_the_holder_the_code_and_the_verification_address(persona)
     assert f"https://example.org/learning/verify/?code={certificate.code}" in html
 
 
-def test_the_organiser_may_read_it_and_others_are_told_it_does_not_exist(client, login_as, persona):
+def test_it_lets_the_organiser_read_the_pdf_and_tells_others_it_does_not_exist(client, login_as, persona):
     certificate = _certificate(persona(GOPS_MIRZEC))
     url = reverse("learning:certificate_pdf", args=[certificate.public_id])
     login_as(COLLEAGUE)
@@ -137,7 +137,7 @@ def test_the_organiser_may_read_it_and_others_are_told_it_does_not_exist(client,
 # --- Revoking ----------------------------------------------------------------------------------
 
 
-def test_the_organiser_revokes_with_a_reason(client, login_as, persona):
+def test_it_lets_the_organiser_revoke_with_a_reason(client, login_as, persona):
     certificate = _certificate(persona(GOPS_MIRZEC))
     url = reverse("learning:certificate_revoke", args=[certificate.public_id])
     login_as(GOPS_MIRZEC)
@@ -156,7 +156,7 @@ def test_the_organiser_revokes_with_a_reason(client, login_as, persona):
 # --- My learning -------------------------------------------------------------------------------
 
 
-def test_my_learning_shows_my_enrolments_with_my_place_and_my_certificates(client, login_as):
+def test_it_shows_my_enrolments_with_my_place_and_my_certificates(client, login_as):
     user = login_as(GOPS_MIRZEC)
     waiting_on = make_training(capacity=1, title="Negocjacje – tura jesienna")
     fill(waiting_on, 1)
@@ -171,7 +171,7 @@ def test_my_learning_shows_my_enrolments_with_my_place_and_my_certificates(clien
     assert reverse("learning:certificate_pdf", args=[certificate.public_id]) in page
 
 
-def test_my_learning_lists_course_certificates_too(client, login_as):
+def test_it_lists_course_certificates_in_my_learning_too(client, login_as):
     from kooperacja.learning.models import Course
 
     user = login_as(GOPS_MIRZEC)
@@ -180,7 +180,9 @@ def test_my_learning_lists_course_certificates_too(client, login_as):
     assert "Kurs e-learningowy o modelu" in client.get(reverse("learning:my_certificates")).content.decode()
 
 
-def test_my_learning_in_the_same_number_of_queries_for_2_and_12(client, login_as, django_assert_max_num_queries):
+def test_it_shows_my_learning_in_the_same_number_of_queries_for_2_and_12(
+    client, login_as, django_assert_max_num_queries
+):
     user = login_as(GOPS_MIRZEC)
 
     def add(count: int) -> None:

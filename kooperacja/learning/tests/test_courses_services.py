@@ -43,7 +43,6 @@ def _english():
         yield
 
 
-
 def test_it_refuses_a_course_without_a_title_or_with_a_pass_mark_out_of_range():
     with pytest.raises(ValidationError) as refusal:
         service.create_course(

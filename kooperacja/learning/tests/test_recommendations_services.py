@@ -26,7 +26,6 @@ def _english():
         yield
 
 
-
 def test_it_records_a_proposed_recommendation_of_a_region_with_its_remarks():
     remark = make_remark()
     recommendation = service.create_recommendation(

@@ -55,3 +55,20 @@ def test_a_future_cancelled_or_foreign_training_is_refused():
             agreements.add_evidence(None, obligation, training)
     assert agreements.find_evidence(team, "training:not-a-uuid") is None
     assert not evidence.links_of(obligation)
+
+
+def test_it_offers_the_trainings_as_evidence_in_the_same_number_of_queries_for_2_and_12(
+    django_assert_max_num_queries,
+):
+    team = make_team()
+
+    def add(count: int) -> None:
+        for _ in range(count):
+            make_training(team=team, days=(-10, -9))
+
+    add(2)
+    with django_assert_max_num_queries(6):
+        assert len(agreements.evidence_candidates(team)) >= 2
+    add(10)
+    with django_assert_max_num_queries(6):
+        assert len(agreements.evidence_candidates(team)) >= 12

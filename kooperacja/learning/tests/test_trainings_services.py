@@ -4,17 +4,25 @@ attendance and certificates. Every refusal changes nothing."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kooperacja.core.models import Notification
 from kooperacja.learning import trainings as service
-from kooperacja.learning.models import Certificate, Enrolment, EnrolmentStatus, SessionAttendance
+from kooperacja.learning.models import (
+    Certificate,
+    Enrolment,
+    EnrolmentStatus,
+    SessionAttendance,
+    Training,
+    TrainingSession,
+)
 from kooperacja.learning.tests.training_factories import (
     enrolled,
     fill,
@@ -26,6 +34,13 @@ from kooperacja.learning.tests.training_factories import (
 from tests.personas import ADMIN, GOPS_MIRZEC, ROPS_KIELCE
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _in_english() -> Iterator[None]:
+    """Refusals are checked by their English msgids (the Polish comes with the catalogue)."""
+    with translation.override("en"):
+        yield
 
 
 def _data(training, **changes):
@@ -271,6 +286,53 @@ def test_a_session_not_yet_started_gets_no_attendance(persona):
     one = enrolled(training, make_staff())
     with pytest.raises(ValidationError, match="not started yet"):
         service.record_attendance(persona(ADMIN), training.sessions.get(), {one.pk})
+
+
+def test_it_reads_the_training_again_under_the_lock_before_keeping_attendance(persona):
+    """The organiser's page was read before someone cancelled the training: the save is refused
+    on what holds now, not on the session read with the page."""
+    training = make_training(days=(-2,))
+    one = enrolled(training, make_staff())
+    session = TrainingSession.objects.select_related("training").get(training=training)
+    Training.objects.filter(pk=training.pk).update(is_cancelled=True)
+    with pytest.raises(ValidationError, match="cancelled"):
+        service.record_attendance(persona(ADMIN), session, {one.pk})
+    assert not SessionAttendance.objects.filter(session=session).exists()
+
+
+def test_it_refuses_attendance_for_a_session_moved_to_the_future_since_the_page_was_read(persona):
+    training = make_training(days=(-2,))
+    one = enrolled(training, make_staff())
+    session = training.sessions.get()
+    later = timezone.now() + dt.timedelta(days=3)
+    TrainingSession.objects.filter(pk=session.pk).update(starts_at=later, ends_at=later + dt.timedelta(hours=2))
+    with pytest.raises(ValidationError, match="not started yet"):
+        service.record_attendance(persona(ADMIN), session, {one.pk})
+
+
+def test_two_organisers_saving_one_after_the_other_both_succeed_and_the_later_wins(persona):
+    training = make_training(days=(-2,))
+    one, two = enrolled(training, make_staff()), enrolled(training, make_staff())
+    session = training.sessions.get()
+    assert service.record_attendance(persona(ROPS_KIELCE), session, {one.pk}) == 1
+    assert service.record_attendance(persona(ADMIN), session, {two.pk}) == 1
+    marks = dict(SessionAttendance.objects.filter(session=session).values_list("enrolment_id", "present"))
+    assert marks == {one.pk: False, two.pk: True}
+    assert SessionAttendance.objects.filter(session=session).count() == 2
+
+
+def test_it_locks_the_session_row_before_reading_who_is_enrolled(persona):
+    """Two organisers saving at once take turns on the session's lock (SQLite has no row locks;
+    its immediate transactions serialise the writers instead)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are PostgreSQL's")
+    training = make_training(days=(-2,))
+    one = enrolled(training, make_staff())
+    with CaptureQueriesContext(connection) as queries:
+        service.record_attendance(persona(ADMIN), training.sessions.get(), {one.pk})
+    sql = [q["sql"] for q in queries.captured_queries]
+    locked = next(i for i, q in enumerate(sql) if 'FROM "learning_trainingsession"' in q and "FOR UPDATE" in q)
+    assert locked < next(i for i, q in enumerate(sql) if 'FROM "learning_enrolment"' in q)
 
 
 # --- Certificates ------------------------------------------------------------------------------

@@ -289,6 +289,32 @@ def test_others_may_not_keep_attendance(client, login_as):
     assert client.get(_url("training_attendance", training.sessions.get())).status_code == 403
 
 
+def test_it_saves_attendance_in_the_same_number_of_queries_for_2_and_20(
+    client, login_as, django_assert_max_num_queries
+):
+    """The form's choices name each person and institution without a query per person (the
+    marks sent are those kept, so nothing is written)."""
+    training = make_training(capacity=30, days=(-1,))
+    session = training.sessions.get()
+    login_as(ROPS_KIELCE)
+
+    def add(count: int) -> None:
+        for _ in range(count):
+            mark(training, enrolled(training, make_staff(gops_mirzec())), 0)
+
+    def save(present: list[str]) -> None:
+        assert client.post(_url("training_attendance", session), {"present": present}).status_code == 302
+
+    add(2)
+    present = [str(one.public_id) for one in training.enrolments.all()]
+    with django_assert_max_num_queries(15):
+        save(present)
+    add(18)
+    present = [str(one.public_id) for one in training.enrolments.all()]
+    with django_assert_max_num_queries(15):
+        save(present)
+
+
 def test_issuing_certificates_reports_who_got_one_and_who_did_not(client, login_as):
     training = make_training(days=(-3, -2))
     full, half = enrolled(training, make_staff()), enrolled(training, make_staff())

@@ -35,6 +35,10 @@ def gops_mirzec() -> Institution:
     return Institution.objects.get(kind="gops", municipality__name="Mirzec")
 
 
+def gops_oksa() -> Institution:
+    return Institution.objects.get(kind="gops", municipality__name="Oksa")
+
+
 def make_staff(institution: Institution | None = None, *, role: str = Role.SOCIAL_WORKER, name: str = "") -> Any:
     """A new signed-in-able user with an active membership (GOPS Mirzec by default)."""
     number = next(_numbers)

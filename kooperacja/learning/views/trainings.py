@@ -37,6 +37,7 @@ from kooperacja.learning.forms.trainings import (
 )
 from kooperacja.learning.models import Enrolment, EnrolmentStatus, Training, TrainingSession
 from kooperacja.learning.training_policies import TrainingAccess
+from kooperacja.teams.models import Team
 
 FORM_TEMPLATE = "teams/team/form.html"
 
@@ -86,11 +87,12 @@ def training_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not policies.may_create(request.user):
         raise PermissionDenied
     organisers = policies.organiser_choices(request.user)
+    teams = policies.team_choices(request.user)
     heading, back = _("New training"), reverse("learning:trainings")
     if request.method != "POST":
         initial = {"organiser": organisers.first().public_id} if organisers.count() == 1 else {}  # type: ignore[union-attr]
-        return _form_page(request, TrainingForm(organisers=organisers, initial=initial), heading, back)
-    form = TrainingForm(request.POST, organisers=organisers)
+        return _form_page(request, TrainingForm(organisers=organisers, teams=teams, initial=initial), heading, back)
+    form = TrainingForm(request.POST, organisers=organisers, teams=teams)
     if form.is_valid():
         try:
             training = service.create_training(request.user, form.training_data())
@@ -111,18 +113,22 @@ def training_edit(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRes
     organisers = policies.organiser_choices(request.user) | type(training.organiser).objects.filter(
         pk=training.organiser_id
     )
+    # Likewise the current team, which the service refuses only if its organiser no longer serves it.
+    teams = policies.team_choices(request.user) | Team.objects.filter(
+        pk__in=[training.team_id] if training.team_id else []
+    )
     heading, back = _("Edit the training"), reverse("learning:training", args=[training.public_id])
     if request.method != "POST":
-        form = TrainingForm(organisers=organisers, initial=TrainingForm.initial_for(training))
+        form = TrainingForm(organisers=organisers, teams=teams, initial=TrainingForm.initial_for(training))
         return _form_page(request, form, heading, back)
-    form = TrainingForm(request.POST, organisers=organisers)
+    form = TrainingForm(request.POST, organisers=organisers, teams=teams)
     if form.is_valid():
         try:
             service.update_training(request.user, training, form.cleaned_data["version"], form.training_data())
         except service.StaleTraining:
             training.refresh_from_db()
             conflict = differences(form, TrainingForm.initial_for(training), readers=READERS)
-            again = rebound(TrainingForm, request.POST, training.version, organisers=organisers)
+            again = rebound(TrainingForm, request.POST, training.version, organisers=organisers, teams=teams)
             return _form_page(request, again, heading, back, status=409, conflict=conflict)
         except ValidationError as refusal:
             put_refusal(form, refusal)
@@ -283,15 +289,20 @@ def enrolment_cancel(request: AuthenticatedHttpRequest, public_id: UUID) -> Http
 # --- Attendance ----------------------------------------------------------------------------------
 
 
-def _attendance_page(
-    request: AuthenticatedHttpRequest, session: TrainingSession, form: AttendanceForm | None, *, status: int = 200
-) -> HttpResponse:
-    training = session.training
-    enrolled = list(
+def _enrolled(training: Training) -> list[Enrolment]:
+    """The enrolled people with what the attendance choices name (person, institution)."""
+    return list(
         Enrolment.objects.filter(training=training, status=EnrolmentStatus.ENROLLED).select_related(
             "user", "institution"
         )
     )
+
+
+def _attendance_page(
+    request: AuthenticatedHttpRequest, session: TrainingSession, form: AttendanceForm | None, *, status: int = 200
+) -> HttpResponse:
+    training = session.training
+    enrolled = _enrolled(training)
     if form is None:
         present = session.attendance.filter(present=True).values_list("enrolment__public_id", flat=True)
         form = AttendanceForm(enrolled=enrolled, initial={"present": [str(key) for key in present]})
@@ -312,8 +323,7 @@ def attendance(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRespon
     policies.require_organises(access)
     if request.method != "POST":
         return _attendance_page(request, session, None)
-    enrolled = list(Enrolment.objects.filter(training=session.training, status=EnrolmentStatus.ENROLLED))
-    form = AttendanceForm(request.POST, enrolled=enrolled)
+    form = AttendanceForm(request.POST, enrolled=_enrolled(session.training))
     if form.is_valid():
         try:
             count = service.record_attendance(request.user, session, form.present_ids())

@@ -124,7 +124,9 @@ class ObligationStatusForm(forms.Form):
 
 
 class EvidenceForm(forms.Form):
-    evidence = forms.ChoiceField(label=_("Evidence"), help_text=_("A held meeting or a document of the team."))
+    evidence = forms.ChoiceField(
+        label=_("Evidence"), help_text=_("A held meeting, a document or a training of the team.")
+    )
     note = forms.CharField(label=_("What it shows"), max_length=300, required=False)
 
     def __init__(self, *args: Any, team: Team, **kwargs: Any) -> None:
