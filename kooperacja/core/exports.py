@@ -64,10 +64,21 @@ def csv_response(filename: str, header: Sequence[Cell], rows: Iterable[Sequence[
     response = HttpResponse(content_type=CSV_CONTENT_TYPE)
     response.write("\ufeff")
     writer = csv.writer(response, delimiter=";")
-    writer.writerow([safe_cell(cell) for cell in header])
+    writer.writerow([_csv_cell(cell) for cell in header])
     for row in rows:
-        writer.writerow([safe_cell(cell) for cell in row])
+        writer.writerow([_csv_cell(cell) for cell in row])
     return _attachment(response, filename)
+
+
+def _csv_cell(value: Cell) -> Cell:
+    # A spreadsheet set to Polish, which reads `;` between cells, reads "2.5" as a date or text:
+    # fractions are written with a decimal comma.
+    cell = safe_cell(value)
+    if isinstance(cell, Decimal):
+        return format(cell, "f").replace(".", ",")
+    if isinstance(cell, float):
+        return repr(cell).replace(".", ",")
+    return cell
 
 
 def sheet_title(title: str) -> str:

@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from kooperacja.cases.models import Case, CaseTeamMember
+from kooperacja.community.forms.programme import MoneyField
 from kooperacja.community.models import (
     BudgetCategory,
     BudgetLine,
@@ -42,11 +43,10 @@ def date_field(label: Any, *, required: bool = True) -> forms.DateField:
 
 
 def money_field(label: Any, **kwargs: Any) -> forms.DecimalField:
-    return forms.DecimalField(
+    # Typed as people do: „1 250,50”, „1250.50” or „1 250 zł” (the programme's MoneyField).
+    return MoneyField(
         label=label,
         max_digits=12,
-        decimal_places=2,
-        localize=True,
         error_messages={"invalid": _("Enter an amount in złoty, e.g. 1250,50.")},
         **kwargs,
     )

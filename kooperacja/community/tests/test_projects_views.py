@@ -172,6 +172,14 @@ def test_it_refuses_an_expense_over_its_line_on_the_page_and_saves_nothing(clien
     assert response.status_code == 400 and not project.expenses.exists()
 
 
+def test_it_accepts_an_amount_typed_with_spaces_between_thousands(client, login_as):
+    project = make_project(lines=(("club", "5000"),))
+    login_as("gops.mirzec")
+    data = {"line": project.budget_lines.get().pk, "spent_on": "2024-03-01", "description": "Zakup gier"}
+    assert client.post(url("project_expenses", project), data | {"amount": "1 250,50"}).status_code == 302
+    assert project.expenses.get().amount == Decimal("1250.50")
+
+
 def test_it_keeps_an_expense_document_and_audits_its_download(client, login_as):
     project = make_project(lines=(("club", "100"),))
     login_as("gops.mirzec")

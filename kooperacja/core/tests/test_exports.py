@@ -70,7 +70,7 @@ def test_it_never_writes_a_csv_cell_that_starts_a_formula(rows, header):
 
 def _is_number(text: str) -> bool:
     try:
-        Decimal(text)
+        Decimal(text.replace(",", "."))  # fractions are written with a decimal comma
     except ArithmeticError:
         return False
     return True
@@ -91,11 +91,16 @@ def test_it_never_writes_an_xlsx_cell_that_is_or_starts_a_formula(rows, header):
 
 
 def test_it_writes_a_csv_file_spreadsheets_set_to_polish_read():
-    response = csv_response("usługi.csv", ["Gmina", "Liczba"], [["Łoniów", 3], ["=1+1", -2]])
+    rows = [["Łoniów", 3, Decimal("2.5")], ["=1+1", -2, 0.25]]
+    response = csv_response("usługi.csv", ["Gmina", "Liczba", "Godziny"], rows)
 
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == "attachment; filename*=utf-8''us%C5%82ugi.csv"
-    assert _csv_cells(response.content) == [["Gmina", "Liczba"], ["Łoniów", "3"], ["'=1+1", "-2"]]
+    assert _csv_cells(response.content) == [
+        ["Gmina", "Liczba", "Godziny"],
+        ["Łoniów", "3", "2,5"],
+        ["'=1+1", "-2", "0,25"],
+    ]
 
 
 def test_it_writes_an_xlsx_file_with_numbers_as_numbers_and_a_bold_header():
