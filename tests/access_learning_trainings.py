@@ -1,6 +1,7 @@
 """Access-matrix rows of learning: trainings and certificates (see tests/access_rows.py).
 
-Every signed-in user reads the trainings, enrols and gives up a place (both answer with a
+Every signed-in user reads the trainings, enrols and gives up a place (a GET of the leave page
+confirms first; both POSTs answer with a
 redirect to the training, also when refused: the message says why). A training of ROPS Kielce
 is organised by administrators and rops.kielce; managers (lider.mirzec) and analysts of any
 institution may create trainings of their own institution. A certificate (held by gops.mirzec)
@@ -62,7 +63,11 @@ URL_ROWS: list[UrlRow] = [
         "learning:training_enrol", EVERY_SIGNED_IN_POST, method="POST", kwargs=_future_training_ids, wrong_method="GET"
     ),
     UrlRow(
-        "learning:training_leave", EVERY_SIGNED_IN_POST, method="POST", kwargs=_future_training_ids, wrong_method="GET"
+        "learning:training_leave",
+        EVERY_SIGNED_IN_POST,
+        method="POST",
+        kwargs=_future_training_ids,
+        wrong_method="DELETE",
     ),
     UrlRow("learning:training_certificates", ORGANISERS, kwargs=_training_ids, wrong_method="DELETE"),
     UrlRow("learning:training_session_edit", ORGANISERS, kwargs=_session_ids, wrong_method="DELETE"),

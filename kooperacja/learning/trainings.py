@@ -214,9 +214,29 @@ def _checked(data: TrainingData) -> TrainingData:
     return data
 
 
+def _closing_checked(closes_on: dt.date | None, training: Training | None) -> None:
+    """Enrolment cannot close in the past (checked on a new training, and on a training whose
+    closing date changes) nor after the first session has started."""
+    if closes_on is None:
+        return
+    if closes_on < timezone.localdate() and (training is None or training.enrolment_closes_on != closes_on):
+        raise ValidationError({"enrolment_closes_on": [_("Enrolment cannot close on a day in the past.")]})
+    first = training.sessions.aggregate(first=Min("starts_at"))["first"] if training is not None else None
+    if first is not None and closes_on > timezone.localdate(first):
+        raise ValidationError(
+            {
+                "enrolment_closes_on": [
+                    _("Enrolment must close by the day of the first session (%(date)s).")
+                    % {"date": timezone.localdate(first).strftime("%d.%m.%Y")}
+                ]
+            }
+        )
+
+
 def create_training(actor: Any, data: TrainingData) -> Training:
     """Define a training; its sessions are added afterwards."""
     data = _checked(data)
+    _closing_checked(data.enrolment_closes_on, None)
     with transaction.atomic():
         training = Training.objects.create(
             title=data.title.strip()[:300],
@@ -244,6 +264,7 @@ def update_training(actor: Any, training: Training, version: int | None, data: T
         versioning.check_version(current, version, StaleTraining)
         if current.is_cancelled:
             raise ValidationError(_("The training is cancelled; it cannot be changed."))
+        _closing_checked(data.enrolment_closes_on, current)
         enrolled = current.enrolments.filter(status=EnrolmentStatus.ENROLLED).count()
         if data.capacity < enrolled:
             raise ValidationError(
@@ -472,9 +493,25 @@ def cancel_enrolment(actor: Any, enrolment: Enrolment) -> Enrolment:
 # --- Attendance --------------------------------------------------------------------------------
 
 
+@dataclass
+class AttendanceSaved:
+    """What saving a session's attendance did: how many were present, and the certificates
+    revoked because the correction left their holders below the required share."""
+
+    present: int
+    revoked: list[Certificate] = field(default_factory=list)
+
+
 def record_attendance(actor: Any, session: TrainingSession, present: set[int]) -> int:
+    """Keep who was present at a session (see `save_attendance`); returns how many were present."""
+    return save_attendance(actor, session, present).present
+
+
+def save_attendance(actor: Any, session: TrainingSession, present: set[int]) -> AttendanceSaved:
     """Keep who of the enrolled people was present at a session that has started (`present`:
-    enrolment ids). Returns how many were present.
+    enrolment ids). An issued certificate whose holder no longer reaches the training's required
+    share is revoked in the same transaction, and its holder is told. (The hours of a certificate
+    that still qualifies are not recomputed.)
 
     The session and its training are locked and read again first, so two organisers saving at
     once take turns (the later save wins, neither fails) and a training cancelled or a session
@@ -501,8 +538,30 @@ def record_attendance(actor: Any, session: TrainingSession, present: set[int]) -
                     enrolment_id=enrolment_id,
                     defaults={"present": mark, "recorded_by": _by(actor), "recorded_at": now},
                 )
-        _audit(AuditAction.UPDATE, actor, training, current, present=len(present))
-    return len(present)
+        revoked = _revoke_below_share(actor, training)
+        _audit(AuditAction.UPDATE, actor, training, current, present=len(present), revoked=len(revoked))
+    return AttendanceSaved(len(present), revoked)
+
+
+def _revoke_below_share(actor: Any, training: Training) -> list[Certificate]:
+    """Revoke (inside the caller's transaction) each valid certificate of the training whose
+    holder's attendance is now below the required share, and tell the holder."""
+    if not Certificate.objects.filter(training=training, revoked_at__isnull=True).exists():
+        return []
+    revoked = []
+    reason = _("Attendance was corrected: below the required share.")
+    for outcome in outcomes(training):
+        certificate = outcome.certificate
+        if certificate is None or certificate.revoked_at is not None or outcome.qualifies:
+            continue
+        revoked.append(revoke_certificate(actor, certificate, reason))
+        notify(
+            outcome.enrolment.user,
+            kind=NOTIFICATION_KIND,
+            title=_("Your training certificate was revoked after attendance was corrected"),
+            url=reverse("learning:my_certificates"),
+        )
+    return revoked
 
 
 # --- Certificates ------------------------------------------------------------------------------

@@ -266,14 +266,25 @@ def enrol(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     return _training_page(request, training, access, enrol_form=form, status=400)
 
 
-@require_POST
+@require_http_methods(GET_POST)
 @login_required
 def enrolment_cancel(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
+    """GET: what giving up the place does (it goes to the next person waiting; enrolling again
+    puts one at the end of the queue); POST: give it up. Leaving the waiting list is one click
+    (a POST straight from the training's page) but answers the same GET too."""
     training, _access = policies.get_training_for_user(request.user, public_id)
     mine = service.enrolment_of(request.user, training)
     if mine is None or mine.status == EnrolmentStatus.CANCELLED:
         messages.error(request, _("You are not enrolled in this training."))
         return landing("learning:training", "my-status", public_id=training.public_id)
+    if request.method != "POST":
+        context = {
+            "training": training,
+            "mine": mine,
+            "someone_waiting": training.enrolments.filter(status=EnrolmentStatus.WAITING).exists(),
+            "next": "my" if request.GET.get("next") == "my" else "",
+        }
+        return render(request, "learning/trainings/leave.html", context)
     try:
         service.cancel_enrolment(request.user, mine)
     except ValidationError as refusal:
@@ -326,19 +337,23 @@ def attendance(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRespon
     form = AttendanceForm(request.POST, enrolled=_enrolled(session.training))
     if form.is_valid():
         try:
-            count = service.record_attendance(request.user, session, form.present_ids())
+            saved = service.save_attendance(request.user, session, form.present_ids())
         except ValidationError as refusal:
             put_refusal(form, refusal)
         else:
-            messages.success(
-                request,
-                ngettext(
-                    "Attendance was saved: %(count)s person present.",
-                    "Attendance was saved: %(count)s people present.",
-                    count,
-                )
-                % {"count": count},
-            )
+            count, revoked = saved.present, len(saved.revoked)
+            message = ngettext(
+                "Attendance was saved: %(count)s person present.",
+                "Attendance was saved: %(count)s people present.",
+                count,
+            ) % {"count": count}
+            if revoked:
+                message += " " + ngettext(
+                    "%(count)s certificate was revoked: its holder's attendance is now below the required share.",
+                    "%(count)s certificates were revoked: their holders' attendance is now below the required share.",
+                    revoked,
+                ) % {"count": revoked}
+            messages.success(request, message)
             return landing("learning:training", "attendance", public_id=session.training.public_id)
     return _attendance_page(request, session, form, status=400)
 
