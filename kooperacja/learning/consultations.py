@@ -300,15 +300,21 @@ def decide(
     actor: Any, recommendation: Recommendation, version: int | None, *, status: str, reason: str
 ) -> Recommendation:
     """Decide a recommendation: accepted, partly accepted, rejected or implemented, always with
-    the reason; who decided and when are kept. Back to proposed clears who decided and when."""
+    the reason; who decided and when are kept. Back to proposed clears who decided and when.
+    A changed decision needs its own reason: the one saved for the previous decision (say why it
+    was rejected) must never stand as the reason of the new one (say implemented)."""
     if status not in RecommendationStatus.values:
         raise ValidationError({"status": [_("Choose the status.")]})
     reason = reason.strip()
-    if status in DECIDED and not reason:
-        raise ValidationError({"reason": [_("Give the reason for the decision.")]})
     with transaction.atomic():
         current = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
         versioning.check_version(current, version, StaleRecommendation)
+        previous_status, previous_reason = current.status, current.reason
+        changes = status in DECIDED and status != previous_status
+        if changes and (reason or previous_status in DECIDED) and reason in ("", previous_reason.strip()):
+            raise ValidationError({"reason": [_("The decision changes: give the reason for the new decision.")]})
+        if status in DECIDED and not reason:
+            raise ValidationError({"reason": [_("Give the reason for the decision.")]})
         if status == RecommendationStatus.PROPOSED:
             current.decided_by, current.decided_at = None, None
         elif status != current.status or current.decided_at is None:
@@ -317,7 +323,15 @@ def decide(
         current.status = status
         current.reason = reason
         current.save(update_fields=["status", "reason", "decided_by", "decided_at", *versioning.bump(current)])
-        _audit(AuditAction.UPDATE, actor, current, status=status)
+        _audit(
+            AuditAction.UPDATE,
+            actor,
+            current,
+            old_status=previous_status,
+            status=status,
+            old_reason=previous_reason,
+            reason=reason,
+        )
     return current
 
 

@@ -401,9 +401,10 @@ def _certificates_url(course: Course) -> str:
         return reverse("learning:course", args=[course.public_id])
 
 
-def complete_course_if_done(user: Any, course: Course) -> Certificate | None:
+def complete_course_if_done(user: Any, course: Course, *, email: bool = True) -> Certificate | None:
     """When every lesson the course has now is complete for the learner, issue the completion
-    certificate (once) and tell the learner. Returns the certificate, or None while lessons are left."""
+    certificate (once) and tell the learner (`email=False`: in the app only, as the demo does).
+    Returns the certificate, or None while lessons are left."""
     lessons = course.lessons.count()
     done = LessonProgress.objects.filter(user=user, lesson__course=course, completed_at__isnull=False).count()
     if lessons == 0 or done < lessons:
@@ -415,8 +416,25 @@ def complete_course_if_done(user: Any, course: Course) -> Certificate | None:
     title = _("You completed the course „%(title)s”: your certificate is ready.") % {"title": course.title}
     if len(title) > 200:
         title = _("You completed a course: your certificate is ready.")
-    notify(user, kind=NOTIFICATION_KIND, title=title, url=_certificates_url(course))
+    notify(user, kind=NOTIFICATION_KIND, title=title, url=_certificates_url(course), email=email)
     return certificate
+
+
+def certificate_earned_by(attempt: QuizAttempt, lesson: Lesson) -> Certificate | None:
+    """The course certificate when this attempt (of `lesson`) finished the course: it passed and
+    completed the lesson, no lesson was completed after it, and the certificate is there. None
+    for any other attempt. One query."""
+    if not attempt.passed:
+        return None
+    progress = LessonProgress.objects.filter(user=attempt.user_id)
+    completed_by_it = progress.filter(lesson=lesson, completed_at=attempt.submitted_at)
+    completed_later = progress.filter(lesson__course=lesson.course_id, completed_at__gt=attempt.submitted_at)
+    return (
+        Certificate.objects.filter(user=attempt.user_id, course=lesson.course_id)
+        .filter(Exists(completed_by_it))
+        .exclude(Exists(completed_later))
+        .first()
+    )
 
 
 # --- What the pages show -------------------------------------------------------------------------

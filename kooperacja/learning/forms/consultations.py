@@ -191,6 +191,15 @@ class DecisionForm(forms.Form):
     def initial_for(cls, recommendation: Recommendation) -> dict[str, Any]:
         return {"status": recommendation.status, "reason": recommendation.reason, "version": recommendation.version}
 
+    @classmethod
+    def start_for(cls, recommendation: Recommendation) -> dict[str, Any]:
+        """What the form starts from: once decided, with an empty reason, so that a changed
+        decision is never saved with the reason of the previous one (shown above the form)."""
+        initial = cls.initial_for(recommendation)
+        if recommendation.status != RecommendationStatus.PROPOSED:
+            initial["reason"] = ""
+        return initial
+
 
 class RecommendationFilterForm(forms.Form):
     region = _Named(

@@ -4,6 +4,7 @@ what is wrong."""
 
 from __future__ import annotations
 
+import random
 from collections.abc import Sequence
 from typing import Any
 
@@ -116,6 +117,20 @@ class RemoveForm(forms.Form):
     item = forms.CharField(max_length=64)
 
 
+class QuestionRemoveForm(RemoveForm):
+    """Removing a quiz question takes the author's confirmation, ticked next to the button."""
+
+    confirm = forms.BooleanField(required=False)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not cleaned.get("confirm"):
+            raise forms.ValidationError(
+                _("Tick „Yes, remove this question” next to the button to remove the question."), code="unconfirmed"
+            )
+        return cleaned
+
+
 class QuizForm(forms.Form):
     """The lesson's quiz: one required choice per question (radio buttons), and the one-time
     token that makes a second submission of the same form count once."""
@@ -130,10 +145,15 @@ class QuizForm(forms.Form):
 
     def __init__(self, *args: Any, questions: Sequence[QuizQuestion], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # The answers in an order shuffled per form: the same form (its token) shown again after
+        # a refusal keeps its order, a new form has another one, so "always the first" never passes.
+        token = self.data.get("token", "") if self.is_bound else self.initial.get("token", "")
         for number, question in enumerate(questions, start=1):
+            choices = [(choice.pk, choice.text) for choice in question.choices.all()]
+            random.Random(f"{token}:{question.pk}").shuffle(choices)  # noqa: S311 - an order, not a secret
             self.fields[f"q{question.pk}"] = forms.TypedChoiceField(
                 label=f"{number}. {question.text}",
-                choices=[(choice.pk, choice.text) for choice in question.choices.all()],
+                choices=choices,
                 coerce=int,
                 widget=forms.RadioSelect,
                 error_messages={

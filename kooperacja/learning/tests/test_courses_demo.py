@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from kooperacja.learning import courses as service
 from kooperacja.learning import demo_courses
-from kooperacja.learning.models import Certificate, Course, LessonAttachment, QuizAttempt
+from kooperacja.learning.models import Certificate, Course, LessonAttachment, QuizAttempt, QuizChoice, QuizQuestion
 from kooperacja.learning.tests.course_factories import user
 
 pytestmark = pytest.mark.django_db
@@ -53,3 +53,18 @@ def test_the_demo_lesson_with_its_diagram_opens_for_a_learner(client, login_as):
     assert "G-PZK i jego Lider" in page
     assert reverse("learning:course_file", args=[diagram.public_id]) in page
     assert client.get(reverse("learning:course_file", args=[diagram.public_id])).status_code == 200
+
+
+def test_the_demo_quizzes_have_their_right_answers_in_varied_places_and_the_learners_chose_them():
+    _load_twice()
+    questions = QuizQuestion.objects.filter(
+        lesson__course__public_id__in=[demo_courses.MODEL_COURSE_ID, demo_courses.TALK_COURSE_ID]
+    ).prefetch_related("choices")
+    places = [next(n for n, c in enumerate(q.choices.order_by("id"), start=1) if c.is_correct) for q in questions]
+    assert len(places) >= 10
+    assert set(places) >= {1, 2, 3}  # "always the first" does not pass a demo quiz
+    assert places.count(1) <= len(places) // 2
+    for attempt in QuizAttempt.objects.filter(lesson__course__public_id=demo_courses.MODEL_COURSE_ID):
+        chosen = QuizChoice.objects.filter(pk__in=attempt.answers.values())
+        assert attempt.passed and all(choice.is_correct for choice in chosen)
+        assert chosen.count() == attempt.lesson.questions.count()

@@ -5,6 +5,7 @@ and stale edits refused with the conflict box."""
 
 from __future__ import annotations
 
+import random
 import uuid
 
 import pytest
@@ -178,13 +179,14 @@ def test_the_lesson_page_asks_the_same_number_of_queries_for_few_or_many_questio
     attempt = service.submit_quiz(learner, lesson, uuid.uuid4(), right_answers(lesson)).attempt
     url = f"{_lesson_url('lesson', lesson)}?attempt={attempt.public_id}"
     client.get(url)
-    with django_assert_max_num_queries(15):
+    # 16: the passed attempt's result also asks whether it finished the course (one query).
+    with django_assert_max_num_queries(16):
         client.get(url)
     for number in range(5):
         service.add_question(author(), lesson, text=f"Więcej {number}?", choices=[("Tak", True), ("Nie", False)])
         service.add_attachment(author(), lesson, kind="download", title=f"M{number}", alt_text="", upload=pdf_upload())
         make_lesson(course, f"Dalsza {number}")
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(16):
         client.get(url)
 
 
@@ -299,6 +301,59 @@ def test_passing_the_last_quiz_shows_the_certificate_on_the_course_page(client, 
     page = _text(client.get(_course_url("course", course)))
     assert "You completed this course." in page and "KOOP-" in page
     assert "1 of 1 lesson" in page
+
+
+def test_the_result_of_the_attempt_that_finishes_the_course_links_to_the_certificate(client, login_as):
+    course = make_course(quizzes=2, published=True)
+    first, last = course.lessons.order_by("position")
+    login_as("gops.oksa")
+    done_first = client.post(
+        _lesson_url("lesson_quiz", first), quiz_post(first, right_answers(first), str(uuid.uuid4()))
+    )
+    assert "You completed the course" not in _text(client.get(done_first["Location"]))
+    done_last = client.post(_lesson_url("lesson_quiz", last), quiz_post(last, right_answers(last), str(uuid.uuid4())))
+    page = _text(client.get(done_last["Location"]))
+    assert "You completed the course „Kurs testowy”." in page and "Certificate:" in page
+    assert reverse("learning:my_certificates") in page and "KOOP-" in page
+    # A later attempt, even passed, did not finish the course: it says nothing of it.
+    again = client.post(_lesson_url("lesson_quiz", first), quiz_post(first, right_answers(first), str(uuid.uuid4())))
+    assert "You completed the course" not in _text(client.get(again["Location"]))
+
+
+def _answer_order(page: str, question: QuizQuestion) -> list[int]:
+    marker = f'name="q{question.pk}" value="'
+    return [int(part.split('"', 1)[0]) for part in page.split(marker)[1:]]
+
+
+def test_the_answers_are_shuffled_per_form_and_keep_their_order_when_the_form_is_refused(client, login_as):
+    course = make_course(lessons=1, published=True)
+    lesson = make_lesson(course, "Quiz")
+    for number in range(1, 5):
+        service.add_question(
+            author(), lesson, text=f"Pytanie {number}?", choices=[("A", True), ("B", False), ("C", False), ("D", False)]
+        )
+    questions = list(lesson.questions.order_by("position"))
+    login_as("gops.oksa")
+    orders: set[tuple[tuple[int, ...], ...]] = set()
+    for _attempt in range(4):
+        page = _text(client.get(_lesson_url("lesson", lesson)))
+        orders.add(tuple(tuple(_answer_order(page, question)) for question in questions))
+    assert len(orders) > 1  # not always the order the author typed them in
+    first_is_right = [
+        answers[0] == question.choices.get(is_correct=True).pk
+        for form in orders
+        for question, answers in zip(questions, form, strict=True)
+    ]
+    assert not all(first_is_right)
+    token = str(uuid.uuid4())
+    answers = right_answers(lesson)
+    del answers[questions[0].pk]
+    refused = _text(client.post(_lesson_url("lesson_quiz", lesson), quiz_post(lesson, answers, token)))
+    again = _text(client.post(_lesson_url("lesson_quiz", lesson), quiz_post(lesson, answers, token)))
+    assert [_answer_order(refused, q) for q in questions] == [_answer_order(again, q) for q in questions]
+    rng_order = [choice.pk for choice in questions[0].choices.all()]
+    random.Random(f"{token}:{questions[0].pk}").shuffle(rng_order)  # noqa: S311
+    assert _answer_order(refused, questions[0]) == rng_order
 
 
 # --- Authors -------------------------------------------------------------------------------------
@@ -423,5 +478,20 @@ def test_an_author_removes_a_file_and_a_question_and_a_wrong_one_is_refused(clie
     )
     assert not LessonAttachment.objects.filter(pk=material.pk).exists()
     question = lesson.questions.all()[0]
-    assert client.post(_lesson_url("lesson_question_remove", lesson), {"item": str(question.pk)}).status_code == 302
+    unconfirmed = client.post(_lesson_url("lesson_question_remove", lesson), {"item": str(question.pk)})
+    assert unconfirmed.status_code == 400
+    assert "Nothing was removed." in _text(unconfirmed) and "Yes, remove this question" in _text(unconfirmed)
+    assert lesson.questions.count() == 2
+    confirmed = client.post(_lesson_url("lesson_question_remove", lesson), {"item": str(question.pk), "confirm": "1"})
+    assert confirmed.status_code == 302
     assert lesson.questions.count() == 1
+
+
+def test_each_question_on_the_lesson_edit_page_has_its_own_labelled_confirmation(client, login_as):
+    course = make_course(quizzes=1)
+    lesson = course.lessons.get()
+    login_as("rops.kielce")
+    page = _text(client.get(_lesson_url("lesson_edit", lesson)))
+    for question in lesson.questions.all():
+        assert f'<input type="checkbox" name="confirm" value="1" id="confirm-question-{question.pk}">' in page
+        assert f'<label for="confirm-question-{question.pk}">Yes, remove this question' in page

@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
+from kooperacja.core.models import AuditEvent
 from kooperacja.learning import consultations as service
 from kooperacja.learning.models import Recommendation, RecommendationKind
 from kooperacja.learning.tests.consultation_factories import RZESZOW, make_recommendation, make_remark, region
@@ -79,6 +80,55 @@ def test_back_to_proposed_clears_who_decided_and_when(persona):
     service.decide(persona("rops.kielce"), recommendation, 2, status="proposed", reason="")
     recommendation.refresh_from_db()
     assert (recommendation.status, recommendation.decided_by, recommendation.decided_at) == ("proposed", None, None)
+
+
+@pytest.mark.parametrize("status", ["accepted", "partly", "implemented"])
+def test_a_changed_decision_needs_a_reason_of_its_own(status, persona):
+    recommendation = make_recommendation()
+    service.decide(persona("rops.kielce"), recommendation, 1, status="rejected", reason="Poza zakresem Modelu.")
+    for stale_reason in ("Poza zakresem Modelu.", "  Poza zakresem Modelu. ", ""):
+        with pytest.raises(ValidationError, match="reason") as refusal:
+            service.decide(persona("rops.kielce"), recommendation, 2, status=status, reason=stale_reason)
+    assert "The decision changes: give the reason for the new decision." in str(refusal.value)
+    recommendation.refresh_from_db()
+    assert (recommendation.status, recommendation.reason, recommendation.version) == (
+        "rejected",
+        "Poza zakresem Modelu.",
+        2,
+    )
+    service.decide(persona("rops.kielce"), recommendation, 2, status=status, reason="Wdrożono w 2025 r.")
+    recommendation.refresh_from_db()
+    assert (recommendation.status, recommendation.reason) == (status, "Wdrożono w 2025 r.")
+
+
+def test_the_same_decision_may_keep_or_reword_its_reason(persona):
+    recommendation = make_recommendation()
+    service.decide(None, recommendation, 1, status="accepted", reason="Przyjęto.")
+    service.decide(None, recommendation, 2, status="accepted", reason="Przyjęto.")
+    service.decide(None, recommendation, 3, status="accepted", reason="Przyjęto po konsultacjach.")
+    recommendation.refresh_from_db()
+    assert (recommendation.status, recommendation.reason, recommendation.version) == (
+        "accepted",
+        "Przyjęto po konsultacjach.",
+        4,
+    )
+
+
+def test_the_audit_log_keeps_each_decision_with_old_and_new_status_and_the_reason(persona):
+    recommendation = make_recommendation()
+    service.decide(persona("rops.kielce"), recommendation, 1, status="rejected", reason="Poza zakresem.")
+    service.decide(persona("rops.kielce"), recommendation, 2, status="implemented", reason="Wdrożono.")
+    events = AuditEvent.objects.filter(object_id=str(recommendation.public_id)).order_by("id")
+    decisions = [
+        {key: event.details.get(key) for key in ("old_status", "status", "old_reason", "reason")}
+        for event in events
+        if "status" in event.details
+    ]
+    assert decisions == [
+        {"old_status": "proposed", "status": "rejected", "old_reason": "", "reason": "Poza zakresem."},
+        {"old_status": "rejected", "status": "implemented", "old_reason": "Poza zakresem.", "reason": "Wdrożono."},
+    ]
+    assert [event.actor for event in events][-1] == persona("rops.kielce")
 
 
 def test_a_stale_decision_is_refused(persona):

@@ -159,6 +159,34 @@ def test_a_decision_without_a_reason_is_refused_and_with_one_it_is_saved(client,
     assert "badge-danger" in page and "Poza Modelem." in page
 
 
+def test_a_decided_recommendation_shows_its_decision_and_reason_above_an_empty_reason(client, login_as):
+    recommendation = make_recommendation()
+    login_as("rops.kielce")
+    client.post(
+        _url("recommendation_decide", recommendation),
+        {"status": "rejected", "reason": "Poza zakresem Modelu.", "version": 1},
+    )
+    page = client.get(_url("recommendation", recommendation))
+    form = page.context["form"]
+    assert form.initial["status"] == "rejected" and form.initial["reason"] == ""
+    assert "The decision so far: rejected." in _text(page) and "Its reason:" in _text(page)
+    refused = client.post(
+        _url("recommendation_decide", recommendation),
+        {"status": "implemented", "reason": "Poza zakresem Modelu.", "version": 2},
+    )
+    assert refused.status_code == 400
+    assert "The decision changes: give the reason for the new decision." in _text(refused)
+    recommendation.refresh_from_db()
+    assert (recommendation.status, recommendation.reason) == ("rejected", "Poza zakresem Modelu.")
+    saved = client.post(
+        _url("recommendation_decide", recommendation),
+        {"status": "implemented", "reason": "Wdrożono w gminach wiejskich.", "version": 2},
+    )
+    assert saved.status_code == 302
+    recommendation.refresh_from_db()
+    assert (recommendation.status, recommendation.reason) == ("implemented", "Wdrożono w gminach wiejskich.")
+
+
 def test_a_stale_decision_or_edit_gets_the_conflict_box(client, login_as):
     recommendation = make_recommendation()
     login_as("rops.kielce")

@@ -388,7 +388,7 @@ def _recommendation_page(
     status: int = 200,
 ) -> HttpResponse:
     if access.keeps:
-        form = form or DecisionForm(initial=DecisionForm.initial_for(recommendation))
+        form = form or DecisionForm(initial=DecisionForm.start_for(recommendation))
     remarks = recommendation.remarks.select_related("consultation").order_by("consultation__held_on", "id")
     context = {
         "recommendation": recommendation,

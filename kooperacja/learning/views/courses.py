@@ -32,6 +32,7 @@ from kooperacja.learning.forms.courses import (
     LessonForm,
     PublishForm,
     QuestionForm,
+    QuestionRemoveForm,
     QuizForm,
     RemoveForm,
 )
@@ -321,7 +322,7 @@ def question_add(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResp
 @login_required
 def question_remove(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     lesson = _authored_lesson(request, public_id)
-    form = RemoveForm(request.POST)
+    form = QuestionRemoveForm(request.POST)
     question = None
     if form.is_valid():
         item = form.cleaned_data["item"]
@@ -367,6 +368,7 @@ def _lesson_page(
         "quiz_form": quiz_form,
         "attempt": attempt,
         "answers": service.answers_shown(attempt, questions) if attempt else [],
+        "certificate": service.certificate_earned_by(attempt, lesson) if attempt else None,
         "number": index + 1,
         "total": len(siblings),
         "previous": siblings[index - 1] if index > 0 else None,
