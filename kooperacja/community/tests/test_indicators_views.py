@@ -222,7 +222,7 @@ def test_the_comparison_downloads_as_csv(client, login_as):
     answer = compare(client, "community:indicator_compare_csv")
     assert answer.status_code == 200 and answer["Content-Type"].startswith("text/csv")
     lines = answer.content.decode("utf-8-sig").splitlines()
-    assert lines[1].split(";")[2:] == [MIRZEC, "Mirzec", str(YEAR), "400.00", "50.0"]
+    assert lines[1].split(";")[2:] == [MIRZEC, "Mirzec", str(YEAR), "400,00", "50,0"]
 
 
 @pytest.mark.parametrize(

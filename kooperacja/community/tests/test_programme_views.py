@@ -279,7 +279,7 @@ def test_the_budget_exports_as_csv_and_xlsx(client, login_as):
     csv_text = client.get(
         reverse("community:programme_budget_export", args=[programme.public_id, "csv"])
     ).content.decode()
-    assert "w Kielcach" in csv_text and "123.45" in csv_text
+    assert "w Kielcach" in csv_text and "123,45" in csv_text  # a decimal comma for Polish spreadsheets
     xlsx = client.get(reverse("community:programme_budget_export", args=[programme.public_id, "xlsx"]))
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     rows = list(sheet.iter_rows(values_only=True))
