@@ -315,5 +315,7 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         # axes logs every successful login at INFO; failures stay visible as warnings.
         "axes": {"level": "WARNING"},
+        # WeasyPrint reports every step and page of every PDF at INFO.
+        "weasyprint": {"level": "WARNING"},
     },
 }
