@@ -7,6 +7,7 @@ Every signed-in user reads; changes follow `learning.consultation_policies` (403
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 from uuid import UUID
 
@@ -38,21 +39,12 @@ from kooperacja.learning.forms.consultations import (
     RemarkForm,
 )
 from kooperacja.learning.models import Consultation, Recommendation
+from kooperacja.learning.views import form_page
 
 FORM_TEMPLATE = "learning/consultations/form.html"
 
 
-def _form_page(
-    request: AuthenticatedHttpRequest,
-    form: forms.Form,
-    heading: str,
-    back: str,
-    *,
-    status: int = 200,
-    conflict: Any = None,
-) -> HttpResponse:
-    context = {"form": form, "heading": heading, "back": back, "conflict": conflict, "submit": _("Save")}
-    return render(request, FORM_TEMPLATE, context, status=status)
+_form_page = partial(form_page, template=FORM_TEMPLATE)
 
 
 def _by_name(value: Any) -> str:

@@ -37,22 +37,7 @@ from kooperacja.learning.forms.courses import (
     RemoveForm,
 )
 from kooperacja.learning.models import AttachmentKind, Course, Lesson, LessonProgress, QuizAttempt
-
-FORM_TEMPLATE = "teams/team/form.html"
-
-
-def _form_page(
-    request: AuthenticatedHttpRequest,
-    form: forms.Form,
-    heading: str,
-    back: str,
-    *,
-    status: int = 200,
-    conflict: Any = None,
-) -> HttpResponse:
-    context = {"form": form, "heading": heading, "back": back, "conflict": conflict, "submit": _("Save")}
-    return render(request, FORM_TEMPLATE, context, status=status)
-
+from kooperacja.learning.views import form_page
 
 # --- Lists ---------------------------------------------------------------------------------------
 
@@ -92,7 +77,7 @@ def course_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     policies.require_may_author(request.user)
     heading, back = _("New course"), reverse("learning:courses")
     if request.method != "POST":
-        return _form_page(request, CourseForm(), heading, back)
+        return form_page(request, CourseForm(), heading, back)
     form = CourseForm(request.POST)
     if form.is_valid():
         try:
@@ -102,7 +87,7 @@ def course_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The course was created as a draft. Add its lessons, then publish it."))
             return landing("learning:course", "main", public_id=course.public_id)
-    return _form_page(request, form, heading, back, status=400)
+    return form_page(request, form, heading, back, status=400)
 
 
 def _course_page(
@@ -136,7 +121,7 @@ def course_edit(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRespo
     policies.require_authors(access)
     heading, back = _("Edit the course"), reverse("learning:course", args=[course.public_id])
     if request.method != "POST":
-        return _form_page(request, CourseForm(initial=CourseForm.initial_for(course)), heading, back)
+        return form_page(request, CourseForm(initial=CourseForm.initial_for(course)), heading, back)
     form = CourseForm(request.POST)
     if form.is_valid():
         try:
@@ -145,13 +130,13 @@ def course_edit(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRespo
             course.refresh_from_db()
             conflict = differences(form, CourseForm.initial_for(course))
             again = rebound(CourseForm, request.POST, course.version)
-            return _form_page(request, again, heading, back, status=409, conflict=conflict)
+            return form_page(request, again, heading, back, status=409, conflict=conflict)
         except ValidationError as refusal:
             put_refusal(form, refusal)
         else:
             messages.success(request, _("The changes were saved."))
             return landing("learning:course", "main", public_id=course.public_id)
-    return _form_page(request, form, heading, back, status=400)
+    return form_page(request, form, heading, back, status=400)
 
 
 @require_POST
@@ -190,7 +175,7 @@ def lesson_create(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRes
     policies.require_authors(access)
     heading, back = _("New lesson"), reverse("learning:course", args=[course.public_id])
     if request.method != "POST":
-        return _form_page(request, LessonForm(), heading, back)
+        return form_page(request, LessonForm(), heading, back)
     form = LessonForm(request.POST)
     if form.is_valid():
         try:
@@ -200,7 +185,7 @@ def lesson_create(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRes
         else:
             messages.success(request, _("The lesson was added. Add its images, materials and quiz here."))
             return landing("learning:lesson_edit", "main", public_id=lesson.public_id)
-    return _form_page(request, form, heading, back, status=400)
+    return form_page(request, form, heading, back, status=400)
 
 
 def _lesson_edit_page(

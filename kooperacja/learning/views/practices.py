@@ -27,8 +27,8 @@ from kooperacja.learning import practices as service
 from kooperacja.learning.forms.practices import PracticeFilterForm, PracticeForm
 from kooperacja.learning.models import GoodPractice
 from kooperacja.learning.practice_policies import PracticeAccess
+from kooperacja.learning.views import form_page
 
-FORM_TEMPLATE = "teams/team/form.html"
 PAGE_SIZE = 20
 
 
@@ -85,13 +85,6 @@ def _data(form: PracticeForm) -> service.PracticeData:
     )
 
 
-def _form_page(
-    request: HttpRequest, form: PracticeForm, heading: str, back: str, *, conflict: Any = None, status: int = 200
-) -> HttpResponse:
-    context = {"form": form, "heading": heading, "back": back, "conflict": conflict, "submit": _("Save")}
-    return render(request, FORM_TEMPLATE, context, status=status)
-
-
 @require_http_methods(GET_POST)
 @login_required
 def practice_create(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -104,7 +97,7 @@ def practice_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         initial: dict[str, Any] = {"year": timezone.localdate().year}
         if gminas.count() == 1:
             initial["municipality"] = gminas.get().code
-        return _form_page(request, PracticeForm(gminas=gminas, initial=initial), heading, back)
+        return form_page(request, PracticeForm(gminas=gminas, initial=initial), heading, back)
     form = PracticeForm(request.POST, gminas=gminas)
     if form.is_valid():
         try:
@@ -114,7 +107,7 @@ def practice_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The practice was saved as a draft. Publish it when it is ready."))
             return landing("learning:practice", public_id=practice.public_id)
-    return _form_page(request, form, heading, back, status=400)
+    return form_page(request, form, heading, back, status=400)
 
 
 def _slugs(value: Any) -> str:
@@ -142,7 +135,7 @@ def practice_edit(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRes
     back = reverse("learning:practice", args=[practice.public_id])
     if request.method != "POST":
         form = PracticeForm(gminas=gminas, initial=PracticeForm.initial_for(practice))
-        return _form_page(request, form, heading, back)
+        return form_page(request, form, heading, back)
     form = PracticeForm(request.POST, gminas=gminas)
     if form.is_valid():
         try:
@@ -151,13 +144,13 @@ def practice_edit(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRes
             practice.refresh_from_db()
             conflict = differences(form, PracticeForm.initial_for(practice), readers=READERS)
             again = rebound(PracticeForm, request.POST, practice.version, gminas=gminas)
-            return _form_page(request, again, heading, back, conflict=conflict, status=409)
+            return form_page(request, again, heading, back, conflict=conflict, status=409)
         except ValidationError as refusal:
             put_refusal(form, refusal)
         else:
             messages.success(request, _("The changes were saved."))
             return landing("learning:practice", public_id=practice.public_id)
-    return _form_page(request, form, heading, back, status=400)
+    return form_page(request, form, heading, back, status=400)
 
 
 @require_POST

@@ -6,7 +6,6 @@ is "not found" (404), a change they may not make "forbidden" (403)."""
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
@@ -28,8 +27,7 @@ from kooperacja.learning import support as service
 from kooperacja.learning import support_policies as policies
 from kooperacja.learning.forms.support import READERS, FilterForm, SupportForm
 from kooperacja.learning.models import SupportActivity
-
-FORM_TEMPLATE = "teams/team/form.html"
+from kooperacja.learning.views import form_page
 
 
 def _filtered(request: AuthenticatedHttpRequest) -> tuple[FilterForm, service.Filters, QuerySet[SupportActivity]]:
@@ -79,19 +77,6 @@ def support_detail(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRe
     return render(request, "learning/support/detail.html", context)
 
 
-def _form_page(
-    request: AuthenticatedHttpRequest,
-    form: SupportForm,
-    heading: str,
-    back: str,
-    *,
-    status: int = 200,
-    conflict: Any = None,
-) -> HttpResponse:
-    context = {"form": form, "heading": heading, "back": back, "conflict": conflict, "submit": _("Save")}
-    return render(request, FORM_TEMPLATE, context, status=status)
-
-
 def _data(form: SupportForm) -> service.SupportData:
     data = form.cleaned_data
     return service.SupportData(
@@ -116,7 +101,7 @@ def support_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     heading, back = _("Record support for a team"), reverse("learning:support")
     if request.method != "POST":
         initial = {"team": request.GET.get("team")} if request.GET.get("team") else None
-        return _form_page(request, SupportForm(user=request.user, initial=initial), heading, back)
+        return form_page(request, SupportForm(user=request.user, initial=initial), heading, back)
     form = SupportForm(request.POST, user=request.user)
     if form.is_valid():
         try:
@@ -126,7 +111,7 @@ def support_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The support activity was recorded."))
             return landing("learning:support_detail", "main", public_id=activity.public_id)
-    return _form_page(request, form, heading, back, status=400)
+    return form_page(request, form, heading, back, status=400)
 
 
 @require_http_methods(GET_POST)
@@ -137,7 +122,7 @@ def support_edit(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResp
     heading, back = _("Edit the support activity"), reverse("learning:support_detail", args=[activity.public_id])
     if request.method != "POST":
         form = SupportForm(user=request.user, initial=SupportForm.initial_for(activity))
-        return _form_page(request, form, heading, back)
+        return form_page(request, form, heading, back)
     form = SupportForm(request.POST, user=request.user)
     if form.is_valid():
         try:
@@ -146,13 +131,13 @@ def support_edit(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResp
             activity.refresh_from_db()
             conflict = differences(form, SupportForm.initial_for(activity), readers=READERS)
             again = rebound(SupportForm, request.POST, activity.version, user=request.user)
-            return _form_page(request, again, heading, back, status=409, conflict=conflict)
+            return form_page(request, again, heading, back, status=409, conflict=conflict)
         except ValidationError as refusal:
             put_refusal(form, refusal)
         else:
             messages.success(request, _("The changes were saved."))
             return landing("learning:support_detail", "main", public_id=activity.public_id)
-    return _form_page(request, form, heading, back, status=400)
+    return form_page(request, form, heading, back, status=400)
 
 
 urls: list[URLPattern] = [

@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -37,10 +36,8 @@ from kooperacja.learning.forms.trainings import (
 )
 from kooperacja.learning.models import Enrolment, EnrolmentStatus, Training, TrainingSession
 from kooperacja.learning.training_policies import TrainingAccess
+from kooperacja.learning.views import form_page
 from kooperacja.teams.models import Team
-
-FORM_TEMPLATE = "teams/team/form.html"
-
 
 # --- The list and defining a training ----------------------------------------------------------
 
@@ -68,19 +65,6 @@ def training_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "learning/trainings/list.html", context)
 
 
-def _form_page(
-    request: AuthenticatedHttpRequest,
-    form: forms.Form,
-    heading: str,
-    back: str,
-    *,
-    status: int = 200,
-    conflict: Any = None,
-) -> HttpResponse:
-    context = {"form": form, "heading": heading, "back": back, "conflict": conflict, "submit": _("Save")}
-    return render(request, FORM_TEMPLATE, context, status=status)
-
-
 @require_http_methods(GET_POST)
 @login_required
 def training_create(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -91,7 +75,7 @@ def training_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     heading, back = _("New training"), reverse("learning:trainings")
     if request.method != "POST":
         initial = {"organiser": organisers.first().public_id} if organisers.count() == 1 else {}  # type: ignore[union-attr]
-        return _form_page(request, TrainingForm(organisers=organisers, teams=teams, initial=initial), heading, back)
+        return form_page(request, TrainingForm(organisers=organisers, teams=teams, initial=initial), heading, back)
     form = TrainingForm(request.POST, organisers=organisers, teams=teams)
     if form.is_valid():
         try:
@@ -101,7 +85,7 @@ def training_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The training was created. Add its sessions."))
             return landing("learning:training", "sessions", public_id=training.public_id)
-    return _form_page(request, form, heading, back, status=400)
+    return form_page(request, form, heading, back, status=400)
 
 
 @require_http_methods(GET_POST)
@@ -120,7 +104,7 @@ def training_edit(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRes
     heading, back = _("Edit the training"), reverse("learning:training", args=[training.public_id])
     if request.method != "POST":
         form = TrainingForm(organisers=organisers, teams=teams, initial=TrainingForm.initial_for(training))
-        return _form_page(request, form, heading, back)
+        return form_page(request, form, heading, back)
     form = TrainingForm(request.POST, organisers=organisers, teams=teams)
     if form.is_valid():
         try:
@@ -129,13 +113,13 @@ def training_edit(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRes
             training.refresh_from_db()
             conflict = differences(form, TrainingForm.initial_for(training), readers=READERS)
             again = rebound(TrainingForm, request.POST, training.version, organisers=organisers, teams=teams)
-            return _form_page(request, again, heading, back, status=409, conflict=conflict)
+            return form_page(request, again, heading, back, status=409, conflict=conflict)
         except ValidationError as refusal:
             put_refusal(form, refusal)
         else:
             messages.success(request, _("The changes were saved."))
             return landing("learning:training", "main", public_id=training.public_id)
-    return _form_page(request, form, heading, back, status=400)
+    return form_page(request, form, heading, back, status=400)
 
 
 # --- One training ------------------------------------------------------------------------------
@@ -227,7 +211,7 @@ def session_edit(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResp
     training = session.training
     heading, back = _("Change the session"), reverse("learning:training", args=[training.public_id])
     if request.method != "POST":
-        return _form_page(request, SessionForm(initial=SessionForm.initial_for(session)), heading, back)
+        return form_page(request, SessionForm(initial=SessionForm.initial_for(session)), heading, back)
     form = SessionForm(request.POST)
     if form.is_valid():
         try:
@@ -237,7 +221,7 @@ def session_edit(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResp
         else:
             messages.success(request, _("The session was changed."))
             return landing("learning:training", "sessions", public_id=training.public_id)
-    return _form_page(request, form, heading, back, status=400)
+    return form_page(request, form, heading, back, status=400)
 
 
 # --- Enrolment ---------------------------------------------------------------------------------
