@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "kooperacja.teams",
     "kooperacja.community",
     "kooperacja.learning",
+    "kooperacja.evaluation",
     "kooperacja.api",
     # Last, so that our templates and Polish messages win over the admin's where both exist.
     "django.contrib.admin",

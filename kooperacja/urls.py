@@ -21,6 +21,7 @@ urlpatterns = [
     path("teams/", include("kooperacja.teams.urls")),
     path("community/", include("kooperacja.community.urls")),
     path("learning/", include("kooperacja.learning.urls")),
+    path("evaluation/", include("kooperacja.evaluation.urls")),
     path("api-access/", include("kooperacja.api.urls")),
     path("api/v1/", api.urls),
     path("healthz", healthz, name="healthz"),

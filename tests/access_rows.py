@@ -274,6 +274,8 @@ API_ROWS: list[ApiRow] = [
 # URL_ROWS (a list of UrlRow) and API_ROWS (a list of ApiRow). Imported last because they use
 # the helpers above.
 from tests import (  # noqa: E402 - the modules import answers() and the row classes from here
+    access_api_people,
+    access_api_teams,
     access_assessment,
     access_cases_cases,
     access_cases_consent,
@@ -287,6 +289,8 @@ from tests import (  # noqa: E402 - the modules import answers() and the row cla
     access_directory_hsds,
     access_directory_manage,
     access_directory_public,
+    access_evaluation_dashboards,
+    access_evaluation_network,
     access_learning_book,
     access_learning_consultations,
     access_learning_courses,
@@ -343,6 +347,10 @@ for _module in (
     access_learning_practices,
     access_learning_support,
     access_learning_trainings,
+    access_evaluation_dashboards,
+    access_evaluation_network,
+    access_api_people,
+    access_api_teams,
 ):
     URL_ROWS.update(_rows(*_module.URL_ROWS))
     API_ROWS.extend(_module.API_ROWS)

@@ -1,0 +1,147 @@
+"""A dashboard: sections of headline figures (compared with the previous period) and tables.
+
+Each area of the platform contributes a section builder (`evaluation/sections/*.py`), listed
+in `sections.register_all`; the page, the CSV and XLSX exports, the PDF report and the API all
+render what `build` returns, so a figure is computed once and protected once (`privacy`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Protocol
+
+from django.http import Http404
+
+from kooperacja.evaluation.periods import Period
+from kooperacja.evaluation.privacy import Figure, Kind, change
+from kooperacja.evaluation.scope import Scope
+
+
+class Chart(StrEnum):
+    BARS = "bars"  # one horizontal bar per row, from `chart_column`
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    kind: Kind
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    figures: tuple[Figure, ...]
+    href: str = ""  # a drill-down link (a gmina of a powiat…), never to a person
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table; `key` is unique on the dashboard (it names the export file)."""
+
+    key: str
+    title: str
+    label_header: str
+    columns: tuple[Column, ...]
+    rows: tuple[Row, ...]
+    note: str = ""
+    chart: Chart | None = None
+    chart_column: int = 0
+    total: Row | None = None
+
+    def header(self) -> list[str]:
+        return [self.label_header, *(column.label for column in self.columns)]
+
+    def export_rows(self) -> list[list[object]]:
+        rows = [*self.rows, *([self.total] if self.total else [])]
+        return [[row.label, *(figure.export_value() for figure in row.figures)] for row in rows]
+
+
+@dataclass(frozen=True)
+class Headline:
+    key: str
+    label: str
+    figure: Figure
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A headline now, the same in the previous period, and the change between them."""
+
+    now: Headline
+    before: Figure
+    change: Figure
+
+
+class SectionBuilder(Protocol):
+    key: str
+    title: str
+
+    def headlines(self, scope: Scope, period: Period) -> list[Headline]: ...
+
+    def tables(self, scope: Scope, period: Period) -> list[Table]: ...
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    comparisons: tuple[Comparison, ...]
+    tables: tuple[Table, ...]
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    scope: Scope
+    period: Period
+    previous: Period
+    sections: tuple[Section, ...] = field(default=())
+
+    def table(self, key: str) -> Table:
+        for section in self.sections:
+            for table in section.tables:
+                if table.key == key:
+                    return table
+        raise Http404
+
+
+_BUILDERS: list[SectionBuilder] = []
+
+
+def register(builder: SectionBuilder) -> None:
+    """Add a section (once; the order of registration is the order on the page)."""
+    if all(existing.key != builder.key for existing in _BUILDERS):
+        _BUILDERS.append(builder)
+
+
+def builders() -> list[SectionBuilder]:
+    return list(_BUILDERS)
+
+
+def compare(now: Sequence[Headline], before: Sequence[Headline]) -> tuple[Comparison, ...]:
+    earlier = {headline.key: headline.figure for headline in before}
+    found = []
+    for headline in now:
+        previous = earlier.get(headline.key, Figure(headline.figure.kind, None))
+        found.append(Comparison(headline, previous, change(headline.figure, previous)))
+    return tuple(found)
+
+
+def build(scope: Scope, period: Period, *, only: Callable[[SectionBuilder], bool] | None = None) -> Dashboard:
+    """Every section of the dashboard of a territory and period (or those `only` keeps)."""
+    previous = period.previous()
+    sections = []
+    for builder in _BUILDERS:
+        if only is not None and not only(builder):
+            continue
+        sections.append(
+            Section(
+                builder.key,
+                builder.title,
+                compare(builder.headlines(scope, period), builder.headlines(scope, previous)),
+                tuple(builder.tables(scope, period)),
+            )
+        )
+    return Dashboard(scope, period, previous, tuple(sections))
