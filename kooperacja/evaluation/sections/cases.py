@@ -50,7 +50,7 @@ class CasesSection:
         columns = (
             Column(_("opened"), Kind.PEOPLE),
             Column(_("worked on at the end"), Kind.PEOPLE),
-            Column(_("closed"), Kind.PEOPLE),
+            Column(_("closed in the period"), Kind.PEOPLE),
         )
         return unit_table(
             scope,
