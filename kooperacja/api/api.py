@@ -17,7 +17,22 @@ from ninja.errors import ValidationError, ValidationErrorContext
 from ninja.openapi.docs import DocsBase
 from ninja.openapi.schema import OpenAPISchema
 
-from kooperacja.api import directory, errors, hsds, me, referrals
+from kooperacja.api import (
+    aggregates,
+    assessments,
+    cases,
+    community,
+    directory,
+    errors,
+    hsds,
+    institutions,
+    learning,
+    me,
+    plans,
+    referrals,
+    teams,
+    territory,
+)
 from kooperacja.api.auth import token_auth
 from kooperacja.api.schemas import ErrorOut
 
@@ -111,3 +126,16 @@ api.add_router("/services", directory.router)
 api.add_router("/hsds", hsds.router)
 # The receiving side of referrals (issue #7): inbox, answers, thread.
 api.add_router("/referrals", referrals.router)
+# Territory (public TERYT units), institutions' public data, and cases with their persons,
+# diagnoses, plan and basket within the access policy (issue #10, part 5).
+api.add_router("", territory.router)
+api.add_router("/institutions", institutions.router)
+api.add_router("/cases", cases.router)
+api.add_router("/cases", assessments.router)
+api.add_router("/cases", plans.router)
+# Teams, meetings and tasks; community indicators and social projects; trainings; the
+# evaluation dashboards (issue #10, part 5).
+api.add_router("", teams.router)
+api.add_router("", community.router)
+api.add_router("/trainings", learning.router)
+api.add_router("/aggregates", aggregates.router)

@@ -59,8 +59,10 @@ def _animated_county_ids(user: Any) -> set[int]:
 def _scope(user: Any) -> Q:
     today = timezone.localdate()
     staff_of = institution_ids_with_role(user, *STAFF_ROLES)
-    named = TeamMember.objects.current(today).filter(team=OuterRef("pk"), user=user)
-    scope = Q(Exists(named))
+    # An institution's API client is no person (its key is None): it is never a named member.
+    scope = Q(pk__in=[])
+    if user.pk is not None:
+        scope = Q(Exists(TeamMember.objects.current(today).filter(team=OuterRef("pk"), user_id=user.pk)))
     if staff_of:
         member_institution = TeamMember.objects.current(today).filter(team=OuterRef("pk"), institution_id__in=staff_of)
         scope |= Q(Exists(member_institution))
@@ -102,7 +104,8 @@ def team_access(user: Any, team: Team) -> TeamAccess | None:
         return None
     today = timezone.localdate()
     current = list(TeamMember.objects.current(today).filter(team=team))
-    mine = next((m for m in current if m.user_id == user.pk), None)
+    # A member without a named representative is nobody's: an API client (no key) is not it.
+    mine = next((m for m in current if m.user_id is not None and m.user_id == user.pk), None)
     member_institutions = {m.institution_id for m in current}
     staff_of = institution_ids_with_role(user, *STAFF_ROLES)
     animates = team.county_id in _animated_county_ids(user)
