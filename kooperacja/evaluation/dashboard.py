@@ -7,12 +7,12 @@ render what `build` returns, so a figure is computed once and protected once (`p
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Protocol
-
-from django.http import Http404
+from typing import Any, Protocol, TypeVar
 
 from kooperacja.evaluation.periods import Period
 from kooperacja.evaluation.privacy import Figure, Kind, change
@@ -100,11 +100,12 @@ class Dashboard:
     sections: tuple[Section, ...] = field(default=())
 
     def table(self, key: str) -> Table:
+        """The table of that key; LookupError when the dashboard has none."""
         for section in self.sections:
             for table in section.tables:
                 if table.key == key:
                     return table
-        raise Http404
+        raise LookupError(key)
 
 
 _BUILDERS: list[SectionBuilder] = []
@@ -129,19 +130,56 @@ def compare(now: Sequence[Headline], before: Sequence[Headline]) -> tuple[Compar
     return tuple(found)
 
 
+T = TypeVar("T")
+_MEMO: ContextVar[dict[Hashable, Any] | None] = ContextVar("evaluation_memo", default=None)
+
+
+@contextmanager
+def _building() -> Iterator[None]:
+    token = _MEMO.set({})
+    try:
+        yield
+    finally:
+        _MEMO.reset(token)
+
+
+def remember(key: Hashable, compute: Callable[[], T]) -> T:
+    """What `compute` gives, computed once per dashboard build: a section whose headlines and
+    tables rest on the same work (a network, a gap matrix) asks for it under one key."""
+    memo = _MEMO.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]  # type: ignore[no-any-return]
+
+
 def build(scope: Scope, period: Period, *, only: Callable[[SectionBuilder], bool] | None = None) -> Dashboard:
     """Every section of the dashboard of a territory and period (or those `only` keeps)."""
     previous = period.previous()
     sections = []
-    for builder in _BUILDERS:
-        if only is not None and not only(builder):
-            continue
-        sections.append(
-            Section(
-                builder.key,
-                builder.title,
-                compare(builder.headlines(scope, period), builder.headlines(scope, previous)),
-                tuple(builder.tables(scope, period)),
+    with _building():
+        for builder in _BUILDERS:
+            if only is not None and not only(builder):
+                continue
+            sections.append(
+                Section(
+                    builder.key,
+                    builder.title,
+                    compare(builder.headlines(scope, period), builder.headlines(scope, previous)),
+                    tuple(builder.tables(scope, period)),
+                )
             )
-        )
     return Dashboard(scope, period, previous, tuple(sections))
+
+
+def table(scope: Scope, period: Period, key: str) -> Table:
+    """One table, building only the section it belongs to (its key starts with the section's)
+    and no headlines; LookupError when no section has it."""
+    with _building():
+        for builder in _BUILDERS:
+            if key.startswith(f"{builder.key}-"):
+                for found in builder.tables(scope, period):
+                    if found.key == key:
+                        return found
+    raise LookupError(key)

@@ -19,7 +19,7 @@ from kooperacja.core.models import AuditAction
 from kooperacja.core.pdf import REPORT_CSS, render_pdf
 from kooperacja.evaluation import dashboard, periods
 from kooperacja.evaluation.periods import Period
-from kooperacja.evaluation.policies import get_scope_for_user, own_scopes
+from kooperacja.evaluation.policies import get_scope_for_user, may_read, own_scopes
 from kooperacja.evaluation.scope import Scope, parent
 
 
@@ -60,8 +60,6 @@ def territory(request: AuthenticatedHttpRequest, level: str, code: str) -> HttpR
 
 
 def _readable_parent(request: AuthenticatedHttpRequest, scope: Scope) -> Scope | None:
-    from kooperacja.evaluation.policies import may_read
-
     up = parent(scope)
     return up if up is not None and may_read(request.user, up) else None
 
@@ -75,7 +73,10 @@ def table_export(request: AuthenticatedHttpRequest, level: str, code: str, key: 
     scope, period = _scope_and_period(request, level, code)
     if fmt not in EXPORT_FORMATS:
         raise Http404
-    table = dashboard.build(scope, period).table(key)
+    try:
+        table = dashboard.table(scope, period, key)
+    except LookupError:
+        raise Http404 from None
     record(
         AuditAction.EXPORT,
         request=request,

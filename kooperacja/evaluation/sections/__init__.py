@@ -15,4 +15,15 @@ def register_all() -> None:
 
 
 # Each module lists its builders in `SECTIONS`.
-MODULES: list[str] = ["cases", "plans", "assessments", "referrals", "services", "teams", "projects", "learning", "survey", "network"]
+MODULES: list[str] = [
+    "cases",
+    "plans",
+    "assessments",
+    "referrals",
+    "services",
+    "teams",
+    "projects",
+    "learning",
+    "survey",
+    "network",
+]

@@ -151,3 +151,11 @@ def test_it_counts_a_case_closed_in_the_period_and_not_before(fresh_powiat):
     cases = dashboard.build(gmina, periods.parse("2024")).sections[0]
     active = {c.now.key: c.now.figure for c in cases.comparisons}["active"]
     assert active.value == 5  # six worked on at the end of 2024, rounded
+
+
+def test_it_names_every_table_after_its_section(fresh_powiat):
+    # One table's export builds only the section its key starts with.
+    board = dashboard.build(scope.powiat_scope(fresh_powiat.county), periods.parse("2025"))
+    keys = [(section.key, table.key) for section in board.sections for table in section.tables]
+    assert keys and all(key.startswith(f"{section}-") for section, key in keys)
+    assert len({key for _, key in keys}) == len(keys)
