@@ -15,12 +15,17 @@ referral, ended when the referral closed), and its person has a consent covering
 the plan for the receiving institution (one per person and institution).
 
 Needs `persons` and `cases` (cases/scale.py) first; figures are totals.
+
+Whenever referrals are asked, cooperation plans (IPW) come too, for `PLAN_SHARE` of the cases
+(the command has no figure of its own for them): see `generate_plans`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import random
 from collections import defaultdict
+from collections.abc import Sequence
 
 from django.utils import timezone
 
@@ -41,7 +46,19 @@ from kooperacja.core.roles import Role
 from kooperacja.core.scale import ScaleRun, next_id, random_uuid, rebuilt_indexes
 from kooperacja.directory.models import Service, ServiceStatus
 from kooperacja.institutions.models import Institution, InstitutionKind, Membership
-from kooperacja.plans.models import Message, Referral, ReferralEvent, ReferralOutcome, ReferralStatus
+from kooperacja.plans.models import (
+    AgreementMethod,
+    CooperationPlan,
+    Goal,
+    GoalStatus,
+    Message,
+    PlanReview,
+    PlanStatus,
+    Referral,
+    ReferralEvent,
+    ReferralOutcome,
+    ReferralStatus,
+)
 
 FIGURES = {"referrals": 0}
 STAFF_PREFIX = "scale.ps."
@@ -109,10 +126,16 @@ REFERRAL_COLUMNS = [
 
 
 def generate(run: ScaleRun) -> None:
-    """Add referrals until the database holds `referrals` of them."""
+    """Add referrals until the database holds `referrals` of them; when referrals are asked,
+    also cooperation plans (IPW) for a share of the cases (`generate_plans`)."""
     target = run.figures.get("referrals", 0)
     if not target:
         return
+    _generate_referrals(run, target)
+    generate_plans(run)
+
+
+def _generate_referrals(run: ScaleRun, target: int) -> None:
     existing = Referral.objects.count()
     if existing >= target:
         run.log(f"  referrals: {existing} already (asked {target}), none added")
@@ -335,3 +358,238 @@ class _World:
              "occurred_at", "source_type", "source_id"],
             rows[TimelineEntry],
         )  # fmt: skip
+
+
+# --- Cooperation plans (IPW) with goals and reviews ------------------------------------------
+
+# Plans follow the cases (as institutions follow the gminas): whenever referrals are asked, a
+# share of the cases has a plan, so the command needs no figure of its own for them.
+PLAN_SHARE = 0.6
+PLAN_CHUNK = 20_000
+P, G = PlanStatus, GoalStatus
+# A finished plan: completed or ended without completion (the pilot: 140 of 172 completed).
+Mix = tuple[tuple[str, int], ...]  # values with their weights
+FINISHED_MIX: Mix = ((P.COMPLETED, 81), (P.ENDED, 19))
+OPEN_MIX: Mix = ((P.IN_PROGRESS, 75), (P.AGREED, 15), (P.DRAFT, 10))
+# How the goals of a plan in each state turned out (goals of a running plan: see _goal_status).
+GOAL_MIX: dict[str, Mix] = {
+    P.COMPLETED: ((G.ACHIEVED, 62), (G.PARTLY, 27), (G.NOT_ACHIEVED, 11)),
+    P.ENDED: ((G.ACHIEVED, 15), (G.PARTLY, 30), (G.NOT_ACHIEVED, 55)),
+    P.AGREED: ((G.PLANNED, 85), (G.IN_PROGRESS, 15)),
+    P.DRAFT: ((G.PLANNED, 100),),
+}
+OUTCOMES = (G.ACHIEVED, G.PARTLY, G.NOT_ACHIEVED)
+AGREEMENT_MIX: Mix = ((AgreementMethod.SIGNED, 70), (AgreementMethod.ORAL, 20), (AgreementMethod.ELECTRONIC, 10))
+# Per diagnosis domain: (goal, indicator, baseline, target).
+GOALS: dict[str, tuple[str, str, str, str]] = {
+    "income": ("Spłata zaległości czynszowych", "kwota zaległości", "4 800 zł", "0 zł"),
+    "work": ("Podjęcie zatrudnienia", "liczba miesięcy pracy", "0", "3 miesiące"),
+    "housing": ("Poprawa warunków mieszkaniowych", "ogrzewane pomieszczenia", "1", "całe mieszkanie"),
+    "physical_health": ("Regularne leczenie", "wizyty u lekarza", "brak", "raz w miesiącu"),
+    "mental_health": ("Udział w terapii", "odbyte sesje", "0", "10 sesji"),
+    "disability": ("Uzyskanie orzeczenia i rehabilitacji", "złożone wnioski", "0", "2"),
+    "addictions": ("Abstynencja i terapia uzależnień", "miesiące abstynencji", "0", "6"),
+    "family": ("Poprawa relacji rodzinnych", "spotkania z asystentem rodziny", "0", "12"),
+    "children": ("Regularne uczęszczanie dzieci do szkoły", "frekwencja", "60 %", "90 %"),
+    "safety": ("Bezpieczeństwo członków rodziny", "interwencje", "3 w kwartale", "0"),
+    "participation": ("Udział w zajęciach klubu seniora", "zajęcia w miesiącu", "0", "4"),
+    "legal": ("Uregulowanie sytuacji prawnej", "sprawy zakończone", "0", "1"),
+    "mobility": ("Samodzielne dotarcie do lekarza", "przejazdy z pomocą", "wszystkie", "żadne"),
+    "services": ("Korzystanie z usług w gminie", "usługi, z których rodzina korzysta", "0", "2"),
+}
+END_REASONS = ("Rodzina zrezygnowała ze współpracy.", "Rodzina wyprowadziła się z gminy.")
+PLAN_SUMMARY = "Cele programu w większości osiągnięte; rodzina funkcjonuje samodzielnie."
+REVIEW_SUMMARY = "Przegląd z udziałem rodziny; cele aktualne, kolejne kroki uzgodnione."
+PLAN_COLUMNS = [
+    "id", "public_id", "case_id", "municipality_id", "institution_id", "title", "status", "starts_on", "ends_on",
+    "review_every_weeks", "next_review_on", "agreed_on", "agreement_method", "agreement_note", "ended_on",
+    "end_reason", "summary", "created_by_id", "created_at", "updated_at", "version",
+]  # fmt: skip
+GOAL_COLUMNS = [
+    "id", "public_id", "plan_id", "municipality_id", "position", "title", "indicator", "baseline", "target",
+    "due_on", "responsible_institution_id", "responsible_user_id", "domain_code", "status", "created_at",
+    "updated_at", "version",
+]  # fmt: skip
+
+
+def _pick(rng: random.Random, mix: Mix) -> str:
+    """One value of the mix, as likely as its weight."""
+    return rng.choices([value for value, _weight in mix], [weight for _value, weight in mix])[0]
+
+
+def generate_plans(run: ScaleRun) -> None:
+    """Give plans to cases without one until `PLAN_SHARE` of the cases have a plan: a case opened
+    long ago has had one or two finished plans (81 % completed, the rest ended without
+    completion) and, while it is open, a running one; each plan has two to five goals (one
+    per diagnosis domain) whose outcome follows the plan's, and its reviews every 12 weeks."""
+    cases = list(
+        Case.objects.order_by("id").values_list(
+            "id", "institution_id", "municipality_id", "lead_worker_id", "opened_on", "closed_on"
+        )
+    )
+    wanted = round(PLAN_SHARE * len(cases))
+    planned = set(CooperationPlan.objects.values_list("case_id", flat=True).distinct())
+    if len(planned) >= wanted:
+        run.log(f"  cooperation plans: {len(planned)} cases have one already (share {PLAN_SHARE}), none added")
+        return
+    rng = run.random(f"plans/{next_id(CooperationPlan)}")
+    chosen = sorted(rng.sample([case for case in cases if case[0] not in planned], wanted - len(planned)))
+    workers = dict(
+        Membership.objects.filter(role=Role.SOCIAL_WORKER, user__username__startswith=WORKER_PREFIX).values_list(
+            "institution_id", "user_id"
+        )
+    )
+    tables = [CooperationPlan, Goal, PlanReview, TimelineEntry]
+    with rebuilt_indexes(run, tables), run.step(f"plans: cooperation plans for {len(chosen)} cases"):
+        _Plans(run, rng, workers).add(chosen)
+
+
+class _Plans:
+    def __init__(self, run: ScaleRun, rng: random.Random, workers: dict[int, int]) -> None:
+        self.run, self.rng, self.workers = run, rng, workers
+        self.now = timezone.now()
+        self.today = timezone.localdate(self.now)
+        self.ids = {model: next_id(model) for model in (CooperationPlan, Goal, PlanReview, TimelineEntry)}
+        self.rows: dict[type, list[tuple[object, ...]]] = defaultdict(list)
+
+    def add(self, cases: Sequence[tuple[int, int, int, int | None, dt.date, dt.date | None]]) -> None:
+        for case_id, institution_id, gmina_id, lead_id, opened_on, closed_on in cases:
+            author = lead_id or self.workers.get(institution_id)
+            if author is None:
+                continue
+            self._case(case_id, institution_id, gmina_id, author, opened_on, closed_on)
+            if len(self.rows[CooperationPlan]) >= PLAN_CHUNK:
+                self._write()
+        self._write()
+
+    def _case(
+        self,
+        case_id: int,
+        institution_id: int,
+        gmina_id: int,
+        author: int,
+        opened_on: dt.date,
+        closed_on: dt.date | None,
+    ) -> None:
+        """The case's plans one after another: finished ones while their planned end (or the
+        case's closing) has passed, then a running one if the case is still open."""
+        rng, today = self.rng, self.today
+        last = closed_on or today
+        start = min(last, opened_on + dt.timedelta(days=rng.randint(14, 75)))
+        for _plan in range(3):
+            planned_end = start + dt.timedelta(days=rng.randint(150, 365))
+            if closed_on is not None and planned_end >= closed_on:
+                status, ended_on = _pick(rng, FINISHED_MIX), closed_on
+            elif planned_end < today:
+                status = _pick(rng, FINISHED_MIX)
+                ended_on = min(today, planned_end + dt.timedelta(days=rng.randint(-30, 20)))
+                ended_on = max(start, ended_on)
+            elif closed_on is None:
+                status, ended_on = _pick(rng, OPEN_MIX), None
+            else:
+                break
+            self._plan(case_id, institution_id, gmina_id, author, status, start, planned_end, ended_on)
+            if ended_on is None:
+                break
+            start = ended_on + dt.timedelta(days=rng.randint(30, 120))
+            if start >= last:
+                break
+
+    def _plan(
+        self, case_id: int, institution_id: int, gmina_id: int, author: int, status: str, start: dt.date,
+        planned_end: dt.date, ended_on: dt.date | None,
+    ) -> None:  # fmt: skip
+        rng, rows, ids = self.rng, self.rows, self.ids
+        plan_id = ids[CooperationPlan]
+        ids[CooperationPlan] += 1
+        agreed = status != P.DRAFT
+        weeks = 12
+        # Reviews from the start every `weeks` to the plan's end (a running plan: the next one ahead).
+        reviews_end = ended_on or min(planned_end, self.today + dt.timedelta(weeks=weeks))
+        dues = [start + dt.timedelta(weeks=weeks * n) for n in range(1, 12)]
+        dues = [due for due in dues if due <= reviews_end] if agreed else []
+        next_review = next((due for due in dues if due > self.today), None) if ended_on is None else None
+        created = self._moment(start - dt.timedelta(days=rng.randint(0, 10)), 10)
+        changed = self._moment(ended_on or start, 14)
+        public_id = random_uuid(rng)
+        rows[CooperationPlan].append(
+            (
+                plan_id, public_id, case_id, gmina_id, institution_id, "Indywidualny Program Współpracy",
+                status, start, planned_end, weeks, next_review, start if agreed else None,
+                _pick(rng, AGREEMENT_MIX) if agreed else "", "", ended_on,
+                rng.choice(END_REASONS) if status == P.ENDED else "",
+                PLAN_SUMMARY if status == P.COMPLETED else "", author, created, changed, 1,
+            )
+        )  # fmt: skip
+        for position, code in enumerate(rng.sample(sorted(GOALS), rng.randint(2, 5))):
+            title, indicator, baseline, target = GOALS[code]
+            due = start + dt.timedelta(days=rng.randint(60, max(60, (planned_end - start).days)))
+            goal_status = self._goal_status(status, due)
+            # The outcome is dated by the goal's last change: a running plan's goal settled on
+            # its due day (today at the latest), a finished plan's when the plan ended.
+            goal_changed = changed
+            if ended_on is None and goal_status in OUTCOMES:
+                goal_changed = self._moment(min(due, self.today), 13)
+            rows[Goal].append(
+                (
+                    ids[Goal], random_uuid(rng), plan_id, gmina_id, position, title, indicator, baseline, target, due,
+                    institution_id, author, code, goal_status, created, goal_changed, 1,
+                )
+            )  # fmt: skip
+            ids[Goal] += 1
+        for due in dues:
+            held = due <= self.today and rng.random() < 0.85
+            held_on = min(self.today, due + dt.timedelta(days=rng.randint(-7, 14))) if held else None
+            rows[PlanReview].append(
+                (
+                    ids[PlanReview],
+                    plan_id,
+                    gmina_id,
+                    due,
+                    held_on,
+                    REVIEW_SUMMARY if held else "",
+                    author if held else None,
+                )
+            )
+            ids[PlanReview] += 1
+        rows[TimelineEntry].append(
+            (
+                ids[TimelineEntry], case_id, gmina_id, institution_id, TimelineKind.PLAN,
+                "Utworzono plan współpracy (IPW)", ConsentCategory.PLAN, author, created, "plans.cooperationplan",
+                str(public_id),
+            )
+        )  # fmt: skip
+        ids[TimelineEntry] += 1
+
+    def _moment(self, day: dt.date, hour: int) -> dt.datetime:
+        """That hour of the day, or now when it is still ahead."""
+        return min(self.now, timezone.make_aware(dt.datetime.combine(day, dt.time(hour))))
+
+    def _goal_status(self, plan_status: str, due: dt.date) -> str:
+        """A finished or not yet running plan's goals follow GOAL_MIX; a running plan's goals
+        past their date are mostly achieved, the others mostly in progress."""
+        if plan_status in GOAL_MIX:
+            return _pick(self.rng, GOAL_MIX[plan_status])
+        mix: Mix
+        if due <= self.today:
+            mix = ((G.ACHIEVED, 50), (G.PARTLY, 20), (G.NOT_ACHIEVED, 10), (G.IN_PROGRESS, 20))
+        else:
+            mix = ((G.IN_PROGRESS, 60), (G.PLANNED, 25), (G.ACHIEVED, 15))
+        return _pick(self.rng, mix)
+
+    def _write(self) -> None:
+        run, rows = self.run, self.rows
+        run.insert(CooperationPlan, PLAN_COLUMNS, rows[CooperationPlan])
+        run.insert(Goal, GOAL_COLUMNS, rows[Goal])
+        run.insert(
+            PlanReview,
+            ["id", "plan_id", "municipality_id", "due_on", "held_on", "summary", "recorded_by_id"],
+            rows[PlanReview],
+        )
+        run.insert(
+            TimelineEntry,
+            ["id", "case_id", "municipality_id", "institution_id", "kind", "title", "category", "actor_id",
+             "occurred_at", "source_type", "source_id"],
+            rows[TimelineEntry],
+        )  # fmt: skip
+        self.rows = defaultdict(list)

@@ -25,7 +25,7 @@ class Command(BaseCommand):
     help = (
         "Fills the database with synthetic data until it holds the figures asked for (totals, not increments; "
         "a second run with the same figures adds nothing). Each app generates its own figures; a figure no app "
-        "generates yet (persons, cases, assessments, referrals, audit events arrive with later issues) is "
+        "generates yet (audit events arrive with a later issue) is "
         "reported as not generated and the rest is done. PostgreSQL is written through COPY, SQLite in batches."
     )
 
