@@ -15,7 +15,8 @@ from kooperacja.institutions.models import InstitutionKind
 
 pytestmark = pytest.mark.django_db
 
-GMINAS, PERSONS, CASES = 20, 300, 90
+# Totals: above what the demo holds (279 persons, 202 cases with the 2019 pilot's families).
+GMINAS, PERSONS, CASES = 20, 600, 300
 
 
 class Rollback(Exception):
