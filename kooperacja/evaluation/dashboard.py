@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol, TypeVar
 
+from django.utils.translation import gettext as _
+
 from kooperacja.evaluation.periods import Period
 from kooperacja.evaluation.privacy import Figure, Kind, change
 from kooperacja.evaluation.scope import Scope
@@ -151,7 +153,7 @@ def remember(key: Hashable, compute: Callable[[], T]) -> T:
         return compute()
     if key not in memo:
         memo[key] = compute()
-    return memo[key]  # type: ignore[no-any-return]
+    return memo[key]
 
 
 def build(scope: Scope, period: Period, *, only: Callable[[SectionBuilder], bool] | None = None) -> Dashboard:
@@ -173,13 +175,31 @@ def build(scope: Scope, period: Period, *, only: Callable[[SectionBuilder], bool
     return Dashboard(scope, period, previous, tuple(sections))
 
 
+HEADLINES = "headlines"
+
+
 def table(scope: Scope, period: Period, key: str) -> Table:
-    """One table, building only the section it belongs to (its key starts with the section's)
-    and no headlines; LookupError when no section has it."""
+    """One table, building only the section it belongs to (its key starts with the section's):
+    `<section>-headlines` is its key figures against the previous period; LookupError when no
+    section has it."""
     with _building():
         for builder in _BUILDERS:
+            if key == f"{builder.key}-{HEADLINES}":
+                previous = period.previous()
+                comparisons = compare(builder.headlines(scope, period), builder.headlines(scope, previous))
+                return headline_table(builder, period, previous, comparisons)
             if key.startswith(f"{builder.key}-"):
                 for found in builder.tables(scope, period):
                     if found.key == key:
                         return found
     raise LookupError(key)
+
+
+def headline_table(
+    builder: SectionBuilder | Section, period: Period, previous: Period, comparisons: Sequence[Comparison]
+) -> Table:
+    """A section's key figures as a table: now, before, change."""
+    rows = tuple(Row(str(item.now.label), (item.now.figure, item.before, item.change)) for item in comparisons)
+    kind = rows[0].figures[0].kind if rows else Kind.COUNT
+    columns = (Column(period.label, kind), Column(previous.label, kind), Column(_("change"), kind))
+    return Table(f"{builder.key}-{HEADLINES}", str(builder.title), _("Figure"), columns, rows)

@@ -12,9 +12,15 @@ Four kinds of joint work make an edge between two institutions:
 Each kind is one aggregate returning (institution a, institution b, count per period) with a
 self-join (never a loop over cases); the four go to the database as one UNION ALL query, so
 the cost in Python grows with the pairs of institutions, not with cases. networkx then
-measures the graph. Referrals and shared cases count people:
-whatever is published of them goes through `privacy.people`. Meetings and teams are not
-personal. Only institutions are named, never a person.
+measures the graph. Referrals and shared cases count people: whatever is published of them
+goes through `privacy.people`. Meetings and teams are not personal. Only institutions are
+named, never a person.
+
+Whatever is *derived* from the counts — an edge's `weight` (the width of its line, the order
+of the pairs), its `distance` (betweenness) and the ranking of central institutions — rests on
+the published figures, never the exact ones: a count of people as `privacy.people` shows it
+(rounded to 5; a hidden count of 1–4 always as the same stand-in), meetings and teams as they
+are. A line, a rank or a betweenness then cannot tell a hidden 1 from a hidden 4.
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ from django.utils.translation import gettext_lazy
 
 from kooperacja.cases.models import Participation, ParticipationKind
 from kooperacja.evaluation.periods import Period
+from kooperacja.evaluation.privacy import people
 from kooperacja.evaluation.scope import Scope
 from kooperacja.evaluation.sections.common import datetime_range
 from kooperacja.institutions.models import Institution, Sector
@@ -62,6 +69,9 @@ TIE_LABELS = {
 }
 # Weights of these kinds count people (referred persons, cases of families).
 PERSONAL_TIES = frozenset({Tie.REFERRAL, Tie.SHARED_CASE})
+# What a hidden count of people („< 5”) weighs in a line, a rank or a distance: one value for
+# every hidden count, so none of them tells 1 from 4.
+HIDDEN_STAND_IN = 1
 # Taking part in a case through these counts as a shared case; a referral is its own kind.
 SHARED_CASE_KINDS = (ParticipationKind.CASE_TEAM, ParticipationKind.BASKET_ITEM, ParticipationKind.CASE_CONFERENCE)
 
@@ -96,8 +106,9 @@ class Centrality:
 
 @dataclass
 class Network:
-    """The graph of one territory and period: nodes carry `Node`s, each edge a count per kind
-    of joint work (`Tie` values as keys) and their sum as `weight`."""
+    """The graph of one territory and period: nodes carry `Node`s, each edge the exact count
+    per kind of joint work (`Tie` values as keys), their published sum as `weight` and its
+    inverse as `distance`."""
 
     scope: Scope
     period: Period
@@ -120,6 +131,11 @@ class Network:
             (self.node(pk) for pk, degree in self.graph.degree() if not degree and self.node(pk).registered),
             key=_by_name,
         )
+
+    def possible_pairs(self) -> int:
+        """Pairs the network's institutions (involved and isolated) could form."""
+        count = self.graph.number_of_nodes()
+        return count * (count - 1) // 2
 
     def density(self) -> float:
         """Edges present out of all possible pairs of the network's institutions (involved and
@@ -159,8 +175,8 @@ class Network:
 
     @cached_property
     def _betweenness(self) -> dict[int, float]:
-        """Weighted betweenness: a stronger tie (more joint work) is a shorter distance; none
-        for a network too large to measure on a page."""
+        """Weighted betweenness: a stronger tie (more published joint work) is a shorter
+        distance; none for a network too large to measure on a page."""
         involved = self.graph.subgraph([pk for pk, degree in self.graph.degree() if degree])
         if involved.number_of_nodes() > BETWEENNESS_UP_TO:
             return {}
@@ -170,8 +186,9 @@ class Network:
         return found
 
     def central(self, limit: int) -> list[Centrality]:
-        """The `limit` institutions with the most joint work (weighted degree), then the highest
-        betweenness, then by name."""
+        """The `limit` institutions with the most joint work as the table publishes it (ties
+        through cases and referrals as `published_people`, plus meetings and teams), then the
+        highest betweenness, then by name."""
         ranked = []
         for pk, degree in self.graph.degree():
             if not degree:
@@ -186,12 +203,31 @@ class Network:
                     betweenness=self._betweenness.get(pk),
                 )
             )
-        ranked.sort(key=lambda c: (-(c.case_ties + c.team_ties), -(c.betweenness or 0), c.node.name.casefold()))
+        ranked.sort(
+            key=lambda c: (
+                -(published_people(c.case_ties) + c.team_ties),
+                -(c.betweenness or 0),
+                c.node.name.casefold(),
+            )
+        )
         return ranked[:limit]
 
 
 def _by_name(node: Node) -> tuple[str, int]:
     return (node.name.casefold(), node.id)
+
+
+def published_people(count: int) -> int:
+    """A count of people as it is published (`privacy.people`: rounded to 5), a hidden one as the
+    fixed stand-in: the value a picture or a ranking may use."""
+    figure = people(count)
+    return HIDDEN_STAND_IN if figure.hidden else int(figure.value or 0)
+
+
+def published_weight(tie: Tie, count: int) -> int:
+    """A count of one kind of joint work as published: people through `published_people`,
+    meetings and teams as they are."""
+    return published_people(count) if tie in PERSONAL_TIES else count
 
 
 # --- Building the graph from aggregated SQL ---------------------------------------------------
@@ -225,7 +261,8 @@ def build_many(scope: Scope, periods: Sequence[Period]) -> list[Network]:
             weights = {tie: counts[index] for tie, counts in by_tie.items() if counts[index]}
             if not weights or a not in nodes or b not in nodes:
                 continue
-            total = sum(weights.values())
+            # The published sum: never 0, as a count of 1–4 people weighs the stand-in.
+            total = sum(published_weight(tie, count) for tie, count in weights.items())
             graph.add_edge(a, b, weight=total, distance=1 / total, **weights)
         # An institution from outside the territory is part of a period's network only through
         # its edges in that period.

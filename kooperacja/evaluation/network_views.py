@@ -1,5 +1,9 @@
 """The cooperation network of a territory: its picture, its tables and its course over the
-years (see `network`)."""
+years (see `network`; the tables and figures are the dashboard section's, with their exports).
+
+The picture is laid out in plain Python — the institutions round a circle, grouped by sector:
+networkx's layouts (spring, kamada-kawai…) need numpy, which the project does not install for
+this alone, and a circle is deterministic and keeps every label readable."""
 
 from __future__ import annotations
 
@@ -16,13 +20,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from kooperacja.core.http import AuthenticatedHttpRequest
-from kooperacja.evaluation import dashboard, network, periods
-from kooperacja.evaluation.dashboard import Chart, Column, Dashboard, Row, Section, Table
-from kooperacja.evaluation.network import Network, Node, Tie
-from kooperacja.evaluation.periods import FIRST_YEAR, Period, Unit
+from kooperacja.evaluation import dashboard, periods
+from kooperacja.evaluation.dashboard import Dashboard, Section
+from kooperacja.evaluation.network import Network, Node
 from kooperacja.evaluation.policies import get_scope_for_user, may_read
-from kooperacja.evaluation.privacy import Figure, Kind, amount_share, things
-from kooperacja.evaluation.scope import Level, parent
+from kooperacja.evaluation.scope import Level, ancestors
 from kooperacja.evaluation.sections import network as section
 from kooperacja.evaluation.views import period_from
 from kooperacja.institutions.models import Sector
@@ -55,8 +57,8 @@ SHAPES: dict[str, tuple[str, str]] = {
     Sector.HOUSING: ("hourglass", "#9467bd"),
     Sector.OTHER: ("octagon", "#ffffff"),
 }
-# Line widths by the joint work of a pair; the bands start at 5 so that a line never tells
-# a count of fewer than five referred people apart from none.
+# Line widths by the published joint work of a pair (the edge's `weight`: people rounded to 5,
+# a hidden count as one stand-in), so that no width tells a hidden count; the bands start at 5.
 WIDTH_BANDS = ((20, 6.0), (5, 3.5), (1, 1.5))
 
 
@@ -201,73 +203,16 @@ def picture(net: Network) -> Picture | None:
     )
 
 
-def pairs_table(net: Network, shown: list[Node]) -> Table:
-    """The pairs of the drawn institutions, strongest first: the facts of the picture's lines."""
-    ids = {node.id for node in shown}
-    found = [(a, b, data) for a, b, data in net.graph.edges(data=True) if a in ids and b in ids]
-    found.sort(key=lambda edge: (-edge[2]["weight"], net.node(edge[0]).name, net.node(edge[1]).name))
-    rows = tuple(
-        Row(
-            f"{net.node(a).name} — {net.node(b).name}",
-            tuple(section.tie_figure(tie, data.get(tie, 0)) for tie in Tie),
-        )
-        for a, b, data in found
-    )
-    return Table(
-        "network-pairs",
-        _("Pairs of institutions in the picture"),
-        _("Pair of institutions"),
-        (
-            Column(_("referrals"), Kind.PEOPLE),
-            Column(_("shared cases"), Kind.PEOPLE),
-            Column(_("co-attended meetings"), Kind.COUNT),
-            Column(_("shared G-PZK teams"), Kind.COUNT),
-        ),
-        rows,
-        note=_("Each line of the picture, with the joint work behind it; referrals and cases count people."),
-    )
-
-
-def trend_table(nets: list[Network]) -> Table:
-    rows = tuple(
-        Row(
-            str(net.period.year),
-            (
-                things(len(net.involved())),
-                things(net.edge_count()),
-                section.percent(net.density()) if net.graph.number_of_nodes() > 1 else Figure(Kind.SHARE, None),
-                amount_share(net.cross_sector_count(), net.edge_count()),
-                things(len(net.isolated())),
-            ),
-        )
-        for net in nets
-    )
-    return Table(
-        "network-years",
-        _("The network year by year"),
-        _("Year"),
-        (
-            Column(_("institutions involved"), Kind.COUNT),
-            Column(_("pairs of institutions"), Kind.COUNT),
-            Column(_("density (%)"), Kind.SHARE),
-            Column(_("pairs across sectors (%)"), Kind.SHARE),
-            Column(_("institutions without joint work"), Kind.COUNT),
-        ),
-        rows,
-        chart=Chart.BARS,
-        chart_column=1,
-        note=_("Institutions registered today; joint work of each whole year (the running year so far)."),
-    )
-
-
 @require_safe
 @login_required
 def network_page(request: AuthenticatedHttpRequest, level: str, code: str) -> HttpResponse:
     scope = get_scope_for_user(request.user, level, code)
     period = period_from(request)
     today = timezone.localdate()
-    years = [Period(year, Unit.YEAR, 1) for year in range(FIRST_YEAR, today.year + 1)]
-    now, before, *by_year = network.build_many(scope, [period, period.previous(), *years])
+    # The same networks and tables as the dashboard's section, built once for the page.
+    built = section.build_networks(scope, period, today)
+    now, before = built[period], built[period.previous()]
+    tables = {table.key: table for table in section.tables_of(built, period, today)}
     board = Dashboard(
         scope,
         period,
@@ -277,20 +222,20 @@ def network_page(request: AuthenticatedHttpRequest, level: str, code: str) -> Ht
                 section.NetworkSection.key,
                 str(section.NetworkSection.title),
                 dashboard.compare(section.headlines_of(now), section.headlines_of(before)),
-                tuple(section.tables_of(now)),
+                tuple(tables.values()),
             ),
         ),
     )
-    shown, _limited = drawn_nodes(now)
-    up = parent(scope)
     context: dict[str, Any] = {
         "scope": scope,
-        "parent": up if up is not None and may_read(request.user, up) else None,
+        "ancestors": [unit for unit in ancestors(scope) if may_read(request.user, unit)],
         "board": board,
         "section": board.sections[0],
         "picture": picture(now),
-        "pairs": pairs_table(now, shown),
-        "trend": trend_table(by_year),
+        # The pairs stand under the picture and the years under "Over time"; the rest together.
+        "pairs": tables.pop("network-pairs"),
+        "trend": tables.pop("network-years"),
+        "tables": tuple(tables.values()),
         "period_choices": periods.choices(today),
         "running": period.is_running(today),
         "here": _("Cooperation network"),

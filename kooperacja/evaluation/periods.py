@@ -12,13 +12,13 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 FIRST_YEAR = 2018  # the programme „Liderzy kooperacji” started the model in 2018
 
 ROMAN = ("I", "II", "III", "IV")
-_PATTERN = re.compile(r"^(?P<year>\d{4})(?:-(?:(?P<half>H[12])|(?P<quarter>Q[1-4])|(?P<month>0[1-9]|1[0-2])))?$")
+_PATTERN = re.compile(r"^(?P<year>[0-9]{4})(?:-(?:(?P<half>H[12])|(?P<quarter>Q[1-4])|(?P<month>0[1-9]|1[0-2])))?$")
 
 
 class Unit(StrEnum):
@@ -67,7 +67,9 @@ class Period:
             return _("%(roman)s half of %(year)s") % {"roman": ROMAN[self.index - 1], "year": self.year}
         if self.unit == Unit.QUARTER:
             return _("%(roman)s quarter of %(year)s") % {"roman": ROMAN[self.index - 1], "year": self.year}
-        return formats.date_format(self.start, "F Y")
+        label = formats.date_format(self.start, "F Y")
+        # Polish writes a month in the middle of a sentence in lower case („czerwiec 2020”).
+        return label.lower() if (translation.get_language() or "").startswith("pl") else label
 
     def previous(self) -> Period:
         """The period of the same length just before."""
@@ -85,21 +87,24 @@ class Period:
         return self.slug
 
 
-def parse(text: str) -> Period:
-    """A period from its slug; ValueError for anything else or a year outside the platform's range."""
+def parse(text: str, today: dt.date | None = None) -> Period:
+    """A period from its slug; ValueError for anything else, a year before the platform's
+    first or a period that has not begun."""
     match = _PATTERN.match(text.strip())
     if not match:
         raise ValueError(text)
     year = int(match["year"])
-    if not FIRST_YEAR <= year <= timezone.localdate().year + 1:
-        raise ValueError(text)
     if match["half"]:
-        return Period(year, Unit.HALF, int(match["half"][1]))
-    if match["quarter"]:
-        return Period(year, Unit.QUARTER, int(match["quarter"][1]))
-    if match["month"]:
-        return Period(year, Unit.MONTH, int(match["month"]))
-    return Period(year, Unit.YEAR, 1)
+        period = Period(year, Unit.HALF, int(match["half"][1]))
+    elif match["quarter"]:
+        period = Period(year, Unit.QUARTER, int(match["quarter"][1]))
+    elif match["month"]:
+        period = Period(year, Unit.MONTH, int(match["month"]))
+    else:
+        period = Period(year, Unit.YEAR, 1)
+    if year < FIRST_YEAR or period.start > (today or timezone.localdate()):
+        raise ValueError(text)
+    return period
 
 
 def default(today: dt.date) -> Period:

@@ -70,16 +70,16 @@ class Scope:
         return Institution.objects.filter(self.where_institution())
 
     def children(self) -> list[Scope]:
-        """The units one level down, for drilling in (none below a gmina)."""
+        """The units one level down in Polish alphabetical order, for drilling in (none below a gmina)."""
         if self.level == Level.GMINA:
             return []
         if self.level == Level.POWIAT:
-            return [gmina_scope(gmina) for gmina in _gminas_of(self)]
-        if self.level == Level.VOIVODESHIP:
-            counties = County.objects.filter(voivodeship_id__in=self.voivodeship_ids).select_related("voivodeship")
-            return [powiat_scope(county) for county in counties.order_by("name")]
-        voivodeships = Voivodeship.objects.filter(pk__in=self.voivodeship_ids).order_by("name")
-        return [voivodeship_scope(voivodeship) for voivodeship in voivodeships]
+            found = [gmina_scope(gmina) for gmina in _gminas_of(self)]
+        elif self.level == Level.VOIVODESHIP:
+            found = [powiat_scope(county) for county in County.objects.filter(voivodeship_id__in=self.voivodeship_ids)]
+        else:
+            found = [voivodeship_scope(v) for v in Voivodeship.objects.filter(pk__in=self.voivodeship_ids)]
+        return sorted(found, key=lambda child: polish_order(child.name))
 
     def key(self) -> str:
         return f"{self.level}/{self.code}"
@@ -114,6 +114,16 @@ class Scope:
         if self.level == Level.VOIVODESHIP:
             return next(iter(self.voivodeship_ids))
         return 0
+
+
+POLISH_ALPHABET = "aąbcćdeęfghijklłmnńoóprsśtuvwxyzźż"
+_LETTER_RANK = {letter: rank for rank, letter in enumerate(POLISH_ALPHABET)}
+
+
+def polish_order(name: str) -> tuple[int, ...]:
+    """A sort key in Polish alphabetical order, case aside (the database sorts by code point:
+    "Kielce" before "buski", "Łoniów" after "Zawichost")."""
+    return tuple(_LETTER_RANK.get(char, len(POLISH_ALPHABET) + ord(char)) for char in name.casefold())
 
 
 def _gminas_of(scope: Scope) -> QuerySet[Municipality]:
@@ -170,6 +180,16 @@ def find(level: str, code: str) -> Scope | None:
         scope = macroregion_scope(programme)
         return scope if scope.voivodeship_ids else None
     return None
+
+
+def ancestors(scope: Scope) -> list[Scope]:
+    """The units above, the highest first (a voivodeship has none: several macroregions may hold it)."""
+    found: list[Scope] = []
+    up = parent(scope)
+    while up is not None:
+        found.insert(0, up)
+        up = parent(up)
+    return found
 
 
 def parent(scope: Scope) -> Scope | None:

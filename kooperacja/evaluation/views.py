@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import path
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from kooperacja.core.audit import record
@@ -20,7 +22,7 @@ from kooperacja.core.pdf import REPORT_CSS, render_pdf
 from kooperacja.evaluation import dashboard, periods
 from kooperacja.evaluation.periods import Period
 from kooperacja.evaluation.policies import get_scope_for_user, may_read, own_scopes
-from kooperacja.evaluation.scope import Scope, parent
+from kooperacja.evaluation.scope import Scope, ancestors
 
 
 def period_from(request: HttpRequest) -> Period:
@@ -47,21 +49,29 @@ def hub(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_safe
 @login_required
 def territory(request: AuthenticatedHttpRequest, level: str, code: str) -> HttpResponse:
-    scope, period = _scope_and_period(request, level, code)
+    scope = get_scope_for_user(request.user, level, code)
     today = timezone.localdate()
+    try:
+        period = period_from(request)
+    except Http404:
+        # A mistyped period on the page itself: say so and show the running year.
+        messages.warning(
+            request,
+            _(
+                "There is no period „%(text)s”: choose a year, half, quarter or month that has begun. "
+                "The running year is shown."
+            )
+            % {"text": request.GET.get("period", "")[:20]},
+        )
+        period = periods.default(today)
     context: dict[str, Any] = {
         "scope": scope,
-        "parent": _readable_parent(request, scope),
+        "ancestors": [up for up in ancestors(scope) if may_read(request.user, up)],
         "board": dashboard.build(scope, period),
         "period_choices": periods.choices(today),
         "running": period.is_running(today),
     }
     return render(request, "evaluation/dashboard.html", context)
-
-
-def _readable_parent(request: AuthenticatedHttpRequest, scope: Scope) -> Scope | None:
-    up = parent(scope)
-    return up if up is not None and may_read(request.user, up) else None
 
 
 EXPORT_FORMATS = ("csv", "xlsx")
@@ -112,10 +122,13 @@ def report(request: AuthenticatedHttpRequest, level: str, code: str) -> HttpResp
 PDF_CSS = """
 h2 { break-after: avoid; margin-top: 6mm; }
 h3 { break-after: avoid; }
-table { break-inside: auto; }
+table { break-inside: auto; width: 100%; table-layout: auto; }
 tr { break-inside: avoid; }
-td.number, th.number { text-align: right; }
-.headlines td.number { white-space: nowrap; }
+th, td { overflow-wrap: anywhere; }
+td.numeric, th.numeric { text-align: right; white-space: nowrap; }
+svg.chart { width: 110mm; height: auto; display: block; margin: 2mm 0; }
+.chart-scroll { break-inside: avoid; }
+p.empty-state { color: #555; font-style: italic; }
 """
 
 

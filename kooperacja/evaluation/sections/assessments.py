@@ -9,12 +9,14 @@ domain, over the domains (by code, stable across instrument versions) scored in 
 go from 1 (crisis) to 5 (independence), so a higher level is better: a subject *improved* when
 its mean level over those domains rose, which is when the sum of the domains' changes is above
 zero. Everything is computed in the database: a window over each subject's assessments finds
-its first and latest, and two statements aggregate the domain scores of those pairs.
+its first and latest, and one statement aggregates the domain scores of those pairs per subject
+and per domain (shared by the headlines and the table of a dashboard build).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
@@ -24,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kooperacja.assessment.models import Assessment, Domain, DomainScore
-from kooperacja.evaluation.dashboard import Chart, Column, Headline, Row, Table
+from kooperacja.evaluation.dashboard import Chart, Column, Headline, Row, Table, remember
 from kooperacja.evaluation.periods import Period
 from kooperacja.evaluation.privacy import Figure, Kind, average, people, share
 from kooperacja.evaluation.scope import Scope
@@ -50,12 +52,14 @@ changes AS (
 )
 """
 
-_PER_SUBJECT = """
-SELECT COUNT(*), COALESCE(SUM(CASE WHEN total > 0 THEN 1 ELSE 0 END), 0)
+# One statement for the headlines and the table: the row with no domain code is the subjects'
+# (how many were compared, how many improved), each other row a domain's (compared, improved,
+# the sum of the changes). A subject's scores are read once for both.
+_SUBJECTS_AND_DOMAINS = """
+SELECT NULL AS domain_code, NULL AS domain_name, COUNT(*) AS compared,
+       COALESCE(SUM(CASE WHEN total > 0 THEN 1 ELSE 0 END), 0) AS improved, 0 AS total_change
 FROM (SELECT subject, SUM(delta) AS total FROM changes GROUP BY subject) per_subject
-"""
-
-_PER_DOMAIN = """
+UNION ALL
 SELECT domain_code, MIN(domain_name), COUNT(*), SUM(CASE WHEN delta > 0 THEN 1 ELSE 0 END), SUM(delta)
 FROM changes GROUP BY domain_code
 """
@@ -93,14 +97,35 @@ def _pairs(scope: Scope, period: Period) -> QuerySet[Any, Any]:
     )
 
 
-def _run(scope: Scope, period: Period, select: str) -> list[tuple[Any, ...]]:
-    pairs_sql, params = _pairs(scope, period).query.sql_with_params()
-    statement = (
-        _CHANGES.format(pairs=pairs_sql, score=DomainScore._meta.db_table, domain=Domain._meta.db_table) + select
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(statement, params)
-        return list(cursor.fetchall())
+@dataclass(frozen=True)
+class _Changes:
+    """What the statement found: subjects compared and improved, and per domain code its name
+    and (compared, improved, sum of the changes)."""
+
+    compared: int
+    improved: int
+    domains: dict[str, tuple[str, tuple[int, int, int]]]
+
+
+def _changes(scope: Scope, period: Period) -> _Changes:
+    """The subjects' and the domains' figures of the period (one statement, once per build)."""
+
+    def compute() -> _Changes:
+        pairs_sql, params = _pairs(scope, period).query.sql_with_params()
+        changes = _CHANGES.format(pairs=pairs_sql, score=DomainScore._meta.db_table, domain=Domain._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(changes + _SUBJECTS_AND_DOMAINS, params)
+            rows = list(cursor.fetchall())
+        # The subjects' row is always there (an aggregate without grouping), the domains' only when scored.
+        subjects = next(row for row in rows if row[0] is None)
+        domains = {
+            code: (name, (int(compared), int(improved), int(total_change)))
+            for code, name, compared, improved, total_change in rows
+            if code is not None
+        }
+        return _Changes(int(subjects[2] or 0), int(subjects[3] or 0), domains)
+
+    return remember(("assessments-changes", scope, period), compute)
 
 
 class AssessmentsSection:
@@ -108,8 +133,8 @@ class AssessmentsSection:
     title = gettext_lazy("Diagnoses")
 
     def headlines(self, scope: Scope, period: Period) -> list[Headline]:
-        ((compared, improved),) = _run(scope, period, _PER_SUBJECT)
-        compared, improved = int(compared or 0), int(improved or 0)
+        found = _changes(scope, period)
+        compared, improved = found.compared, found.improved
         return [
             Headline(
                 "assessed_twice",
@@ -132,16 +157,15 @@ class AssessmentsSection:
         ]
 
     def tables(self, scope: Scope, period: Period) -> list[Table]:
-        found: dict[str, tuple[int, int, int]] = {}
-        found_names: dict[str, str] = {}
-        for code, name, compared, improved, total_change in _run(scope, period, _PER_DOMAIN):
-            found[code], found_names[code] = (int(compared), int(improved), int(total_change)), name
+        found = _changes(scope, period).domains
         # Every domain of the current instrument in its order, then those only older versions had.
         current = Domain.objects.filter(instrument__is_current=True).order_by("position", "id")
         names = dict(current.values_list("code", "name"))
         for code in sorted(found):
-            names.setdefault(code, found_names[code])
-        rows = tuple(Row(name, _figures(found.get(code, (0, 0, 0)))) for code, name in names.items())
+            names.setdefault(code, found[code][0])
+        rows = tuple(
+            Row(name, _figures(found[code][1] if code in found else (0, 0, 0))) for code, name in names.items()
+        )
         columns = (
             Column(_("people compared"), Kind.PEOPLE),
             Column(_("improved"), Kind.PEOPLE),

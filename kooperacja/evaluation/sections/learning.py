@@ -5,7 +5,11 @@ hours they spent in training.
 A learner belongs to the territory of the institution they enrolled from; where a record names
 no institution (an enrolment without one, an e-learning course), to the institutions of their
 memberships located in the territory. The figures count people, so they follow the people rules
-of `privacy`: the hours too, being hours of those people, are hidden when they are 1–4.
+of `privacy`. Certificates stand for their holders (one person may earn several), so each count
+of them is judged also by the distinct holders (users) behind it. Hours, being hours of those
+people, are a sum over people (`privacy.sum_over_people`): hidden when 1–4 people spent them,
+otherwise rounded to 10, the total too, so the total less the topics shown never gives back the
+hours of a topic hidden.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ from django.utils.translation import gettext_lazy
 
 from kooperacja.evaluation.dashboard import Column, Headline, Row, Table
 from kooperacja.evaluation.periods import Period
-from kooperacja.evaluation.privacy import Figure, Kind, people, things
+from kooperacja.evaluation.privacy import Figure, Kind, people, sum_over_people
 from kooperacja.evaluation.scope import Scope
 from kooperacja.evaluation.sections.common import datetime_range
 from kooperacja.institutions.models import Membership
@@ -77,18 +81,22 @@ def _certificates(scope: Scope, period: Period) -> QuerySet[Certificate]:
 
 
 def _hours(total: dt.timedelta | None, learners: int) -> Figure:
-    """Hours in training, whole: hidden (like a count of people) when 1–4 people spent them."""
-    shown = people(learners)
-    if shown.hidden:
-        return Figure(Kind.COUNT, None, hidden=True)
+    """Hours in training that `learners` people spent (a sum over people)."""
     seconds = Decimal((total or dt.timedelta()).total_seconds())
-    return things(int((seconds / 3600).to_integral_value()))
+    return sum_over_people(seconds / 3600, learners)
+
+
+def _certificates_of(found: Mapping[str, Any], kind: str) -> Figure:
+    """Certificates of a kind (trainings or courses), hidden too when 1–4 people hold them."""
+    return people(found.get(kind, 0), distinct=found.get(f"{kind}_holders", 0))
 
 
 _ATTENDANCE = {"learners": Count("enrolment__user", distinct=True), "length": Sum(LENGTH)}
 _CERTIFICATES = {
     "trainings": Count("pk", filter=Q(training__isnull=False)),
     "courses": Count("pk", filter=Q(course__isnull=False)),
+    "trainings_holders": Count("user", distinct=True, filter=Q(training__isnull=False)),
+    "courses_holders": Count("user", distinct=True, filter=Q(course__isnull=False)),
 }
 
 
@@ -109,13 +117,13 @@ class LearningSection:
             Headline(
                 "certificates",
                 _("Training certificates issued"),
-                people(issued["trainings"]),
+                _certificates_of(issued, "trainings"),
                 _("Certificates of trainings attended, issued in the period and not revoked."),
             ),
             Headline(
                 "courses",
                 _("E-learning courses completed"),
-                people(issued["courses"]),
+                _certificates_of(issued, "courses"),
                 _("Completions of e-learning courses in the period (each earns a certificate)."),
             ),
             Headline(
@@ -141,8 +149,8 @@ class LearningSection:
             learners = seen.get("learners", 0)
             figures = (
                 people(learners),
-                people(earned.get("trainings", 0)),
-                people(earned.get("courses", 0)),
+                _certificates_of(earned, "trainings"),
+                _certificates_of(earned, "courses"),
                 _hours(seen.get("length"), learners),
             )
             rows.append(Row(str(topic.label).capitalize(), figures))
@@ -161,7 +169,8 @@ class LearningSection:
                 tuple(rows),
                 note=_(
                     "A person who attended trainings on several topics is counted under each; "
-                    "counts of people under 5 are shown as „< 5”, the rest rounded to 5."
+                    "counts of people under 5 are shown as „< 5”, the rest rounded to 5; hours of "
+                    "fewer than 5 people are hidden, the rest rounded to 10."
                 ),
             )
         ]

@@ -1,17 +1,23 @@
 """Cooperation network: how densely the institutions of a territory work together, across
-sectors, who holds the network together, who stays outside it and which sectors are missing."""
+sectors, who holds the network together, who stays outside it and which sectors are missing;
+the strongest pairs and the network year by year.
+
+One build of the networks serves the headlines of the period and of the previous one and every
+table (`dashboard.remember`): two queries a dashboard, however many years it shows."""
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+import datetime as dt
+from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kooperacja.evaluation import network
-from kooperacja.evaluation.dashboard import Column, Headline, Row, Table
+from kooperacja.evaluation import dashboard, network
+from kooperacja.evaluation.dashboard import Chart, Column, Headline, Row, Table
 from kooperacja.evaluation.network import PERSONAL_TIES, TIE_LABELS, Network, Tie
-from kooperacja.evaluation.periods import Period
+from kooperacja.evaluation.periods import FIRST_YEAR, Period, Unit
 from kooperacja.evaluation.privacy import Figure, Kind, amount_share, people, things
 from kooperacja.evaluation.scope import Scope
 from kooperacja.institutions.models import Sector
@@ -20,13 +26,44 @@ CENTRAL_ROWS = 10
 # A voivodeship registers thousands of institutions: the table names the first ones by name
 # and says how many there are in all (the headline counts them all).
 ISOLATED_ROWS = 100
+# A G-PZK of a dozen members alone makes dozens of pairs; the table keeps the strongest.
+PAIR_ROWS = 30
+
+Networks = dict[Period, Network]
 
 
-def percent(fraction: float | None) -> Figure:
-    """A 0–1 fraction of institutions or pairs (not people) as a percent with one decimal."""
+def year_periods(today: dt.date) -> list[Period]:
+    """Every whole year of the model, from the programme's start to the running one."""
+    return [Period(year, Unit.YEAR, 1) for year in range(FIRST_YEAR, today.year + 1)]
+
+
+def build_networks(scope: Scope, period: Period, today: dt.date) -> Networks:
+    """The networks of the period, of the previous period and of every year, in one
+    `network.build_many` (two queries)."""
+    wanted = list(dict.fromkeys([period, period.previous(), *year_periods(today)]))
+    return dict(zip(wanted, network.build_many(scope, wanted), strict=True))
+
+
+def _no_networks() -> Networks:
+    return {}
+
+
+def networks(scope: Scope, period: Period) -> Networks:
+    """The networks a dashboard build needs, built once for it: the headlines of the previous
+    period find theirs among those the period's headlines built."""
+    built = dashboard.remember(("network", scope.key()), _no_networks)
+    if period not in built:
+        for found, net in build_networks(scope, period, timezone.localdate()).items():
+            built.setdefault(found, net)
+    return built
+
+
+def betweenness_figure(fraction: float | None) -> Figure:
+    """Betweenness, a 0–1 share of shortest paths (things), as a published share; nothing where
+    it was not measured."""
     if fraction is None:
         return Figure(Kind.SHARE, None)
-    return Figure(Kind.SHARE, Decimal(str(fraction * 100)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    return amount_share(Decimal(str(fraction)), 1)
 
 
 def tie_figure(tie: Tie, count: int) -> Figure:
@@ -36,12 +73,11 @@ def tie_figure(tie: Tie, count: int) -> Figure:
 
 def headlines_of(net: Network) -> list[Headline]:
     edges = net.edge_count()
-    density = percent(net.density()) if net.graph.number_of_nodes() > 1 else Figure(Kind.SHARE, None)
     return [
         Headline(
             "network-density",
             _("Density of the network"),
-            density,
+            amount_share(edges, net.possible_pairs()),
             _("Pairs of institutions that worked together, out of all possible pairs."),
         ),
         Headline(
@@ -79,7 +115,7 @@ def central_table(net: Network, limit: int = CENTRAL_ROWS) -> Table:
                 things(found.partners),
                 people(found.case_ties),
                 things(found.team_ties),
-                percent(found.betweenness),
+                betweenness_figure(found.betweenness),
             ),
         )
         for found in net.central(limit)
@@ -163,8 +199,82 @@ def ties_table(net: Network) -> Table:
     )
 
 
-def tables_of(net: Network) -> list[Table]:
-    return [central_table(net), isolated_table(net), sectors_table(net), ties_table(net)]
+def pairs_table(net: Network, limit: int = PAIR_ROWS) -> Table:
+    """The pairs of institutions that worked together, strongest first: the strength is the
+    published joint work (`Network` edge `weight`), so the order tells no hidden count."""
+    edges = sorted(
+        net.graph.edges(data=True),
+        key=lambda edge: (-edge[2]["weight"], net.node(edge[0]).name.casefold(), net.node(edge[1]).name.casefold()),
+    )
+    rows = tuple(
+        Row(f"{net.node(a).name} — {net.node(b).name}", tuple(tie_figure(tie, data.get(tie, 0)) for tie in Tie))
+        for a, b, data in edges[:limit]
+    )
+    note = _(
+        "Pairs of institutions that worked together, the most joint work first; referrals and cases count "
+        "people (rounded to 5, „< 5” counted as 1 for the order)."
+    )
+    if len(edges) > limit:
+        note += " " + _("The %(shown)s strongest of %(all)s pairs.") % {"shown": limit, "all": len(edges)}
+    return Table(
+        "network-pairs",
+        _("Strongest pairs of institutions"),
+        _("Pair of institutions"),
+        (
+            Column(_("referrals"), Kind.PEOPLE),
+            Column(_("shared cases"), Kind.PEOPLE),
+            Column(_("co-attended meetings"), Kind.COUNT),
+            Column(_("shared G-PZK teams"), Kind.COUNT),
+        ),
+        rows,
+        note=note,
+    )
+
+
+def years_table(nets: list[Network]) -> Table:
+    rows = tuple(
+        Row(
+            str(net.period.year),
+            (
+                things(len(net.involved())),
+                things(net.edge_count()),
+                amount_share(net.edge_count(), net.possible_pairs()),
+                amount_share(net.cross_sector_count(), net.edge_count()),
+                things(len(net.isolated())),
+            ),
+        )
+        for net in nets
+    )
+    return Table(
+        "network-years",
+        _("The network year by year"),
+        _("Year"),
+        (
+            Column(_("institutions involved"), Kind.COUNT),
+            Column(_("pairs of institutions"), Kind.COUNT),
+            Column(_("density (%)"), Kind.SHARE),
+            Column(_("pairs across sectors (%)"), Kind.SHARE),
+            Column(_("institutions without joint work"), Kind.COUNT),
+        ),
+        rows,
+        chart=Chart.BARS,
+        chart_column=1,
+        note=_("Institutions registered today; joint work of each whole year (the running year so far)."),
+    )
+
+
+def tables_of(built: Networks, period: Period, today: dt.date) -> list[Table]:
+    """Every table of the section for the period, from the networks `build_networks` gives."""
+    net = built[period]
+    years = [built[year] for year in year_periods(today) if year in built]
+    return [
+        central_table(net),
+        pairs_table(net),
+        isolated_table(net),
+        sectors_table(net),
+        ties_table(net),
+        years_table(years),
+    ]
 
 
 class NetworkSection:
@@ -172,10 +282,10 @@ class NetworkSection:
     title = gettext_lazy("Cooperation network")
 
     def headlines(self, scope: Scope, period: Period) -> list[Headline]:
-        return headlines_of(network.build(scope, period))
+        return headlines_of(networks(scope, period)[period])
 
     def tables(self, scope: Scope, period: Period) -> list[Table]:
-        return tables_of(network.build(scope, period))
+        return tables_of(networks(scope, period), period, timezone.localdate())
 
 
 SECTIONS = [NetworkSection()]

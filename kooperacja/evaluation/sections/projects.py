@@ -11,22 +11,20 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kooperacja.community.models import BudgetLine, Expense, ProjectStatus, SocialProject
+from kooperacja.community.models import BudgetLine, Expense, ProjectStatus, SocialProject, SocialProjectQuerySet
 from kooperacja.evaluation.dashboard import Chart, Column, Headline, Row, Table
 from kooperacja.evaluation.periods import Period
 from kooperacja.evaluation.privacy import Kind, amount_share, money
 from kooperacja.evaluation.scope import Level, Scope
 
 ZERO = Decimal(0)
-MONEY = DecimalField(max_digits=14, decimal_places=2)
 
 
-def _running(scope: Scope, period: Period) -> QuerySet[SocialProject]:
+def _running(scope: Scope, period: Period) -> SocialProjectQuerySet:
     """Projects of the territory whose dates overlap the period, except cancelled ones."""
     return SocialProject.objects.filter(scope.where(), starts_on__lte=period.end, ends_on__gte=period.start).exclude(
         status=ProjectStatus.CANCELLED
@@ -38,12 +36,6 @@ def _spending(period: Period) -> dict[str, Any]:
         "spent": Sum("amount", filter=Q(spent_on__range=(period.start, period.end))),
         "spent_by_end": Sum("amount", filter=Q(spent_on__lte=period.end)),
     }
-
-
-def _project_sum(queryset: QuerySet[Any], field: str) -> Coalesce:
-    """A subquery summing `field` over the outer project's rows of `queryset` (0 when none)."""
-    summed = queryset.filter(project=OuterRef("pk")).order_by().values("project").annotate(s=Sum(field)).values("s")
-    return Coalesce(Subquery(summed, output_field=MONEY), Value(ZERO), output_field=MONEY)
 
 
 class ProjectsSection:
@@ -77,25 +69,21 @@ class ProjectsSection:
         ]
 
     def tables(self, scope: Scope, period: Period) -> list[Table]:
-        in_period = Q(spent_on__range=(period.start, period.end))
         projects = (
             _running(scope, period)
-            .annotate(
-                planned=_project_sum(BudgetLine.objects.all(), "planned"),
-                spent=_project_sum(Expense.objects.filter(in_period), "amount"),
-                spent_by_end=_project_sum(Expense.objects.filter(spent_on__lte=period.end), "amount"),
-            )
-            .values("title", "municipality__name", "planned", "spent", "spent_by_end")
+            .with_totals(period)
+            # The stubs do not see the annotations a QuerySet method adds.
+            .values("title", "municipality__name", "planned_total", "spent_in_period", "spent_total")  # type: ignore[misc]
             .order_by("municipality__name", "title", "pk")
         )
         rows = tuple(
             Row(
                 _label(scope, project["title"], project["municipality__name"]),
                 (
-                    money(project["planned"]),
-                    money(project["spent"]),
-                    money(project["spent_by_end"]),
-                    amount_share(project["spent_by_end"], project["planned"]),
+                    money(project["planned_total"]),
+                    money(project["spent_in_period"]),
+                    money(project["spent_total"]),
+                    amount_share(project["spent_total"], project["planned_total"]),
                 ),
             )
             for project in projects

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from kooperacja.directory.gaps import CategoryColumns, GapMatrix, build_matrix
 from kooperacja.directory.models import ServedMunicipality, Service, ServiceAttribute
-from kooperacja.evaluation.dashboard import Chart, Column, Headline, Row, Table
+from kooperacja.evaluation.dashboard import Chart, Column, Headline, Row, Table, remember
 from kooperacja.evaluation.periods import Period
 from kooperacja.evaluation.privacy import Figure, Kind, things
 from kooperacja.evaluation.scope import Level, Scope
@@ -65,6 +65,17 @@ def _per_category(scope: Scope, categories: CategoryColumns) -> dict[str, int]:
     return {key: found[alias] or 0 for alias, key in aliases.items()}
 
 
+def _categories() -> CategoryColumns:
+    """The main categories (read once per dashboard build)."""
+    return remember("services-categories", CategoryColumns)
+
+
+def _matrix(scope: Scope, categories: CategoryColumns) -> GapMatrix:
+    """The resource map's gaps of the territory's gminas by main category: today's, the same
+    for every period, so built once per dashboard build (headlines of both periods, tables)."""
+    return remember(("services-matrix", scope), lambda: build_matrix(scope.gminas(), [categories]))
+
+
 def _unit_of(scope: Scope, gmina: Municipality) -> int:
     """The id of the unit one level down that holds the gmina (the key `scope.child_key` groups by)."""
     if scope.level == Level.POWIAT:
@@ -90,7 +101,7 @@ class ServicesSection:
             institutions=Count("institution", distinct=True),
             added=Count("pk", filter=Q(created_at__gte=start, created_at__lt=end)),
         )
-        matrix = build_matrix(scope.gminas(), [CategoryColumns()])
+        matrix = _matrix(scope, _categories())
         headlines = [
             Headline("services", _("Services residents can use"), things(found["services"]), help=str(TODAY_HELP)),
             Headline(
@@ -124,11 +135,11 @@ class ServicesSection:
         return headlines
 
     def tables(self, scope: Scope, period: Period) -> list[Table]:
-        categories = CategoryColumns()
+        categories = _categories()
         per_category = _per_category(scope, categories)
         if scope.level == Level.GMINA:
             return [self._category_table(categories, per_category, None)]
-        matrix = build_matrix(scope.gminas(), [categories])
+        matrix = _matrix(scope, categories)
         return [
             self._category_table(categories, per_category, matrix),
             *self._unit_table(scope, period, matrix),

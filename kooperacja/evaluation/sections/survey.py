@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kooperacja.evaluation.dashboard import Chart, Column, Headline, Row, Table
+from kooperacja.evaluation.dashboard import Chart, Column, Headline, Row, Table, remember
 from kooperacja.evaluation.periods import Period
 from kooperacja.evaluation.privacy import Kind, average, people, things
 from kooperacja.evaluation.scope import Scope
@@ -32,19 +32,24 @@ def _closed_rounds(scope: Scope, period: Period, today: dt.date) -> QuerySet[Sur
 
 
 def _figures(scope: Scope, period: Period) -> dict[str, Any]:
-    """One query: each closed round with its answers and score totals, summed over the rounds;
-    the totals only over rounds with results (at least MIN_ANSWERS answers)."""
-    rounds = _closed_rounds(scope, period, timezone.localdate()).annotate(
-        answers=Count("responses"), **{f"total_{key}": Sum(f"responses__{key}") for key in SURVEY_ITEMS}
-    )
-    with_results = Q(answers__gte=MIN_ANSWERS)
-    found = rounds.aggregate(
-        rounds=Count("pk"),
-        all_answers=Sum("answers"),
-        counted=Sum("answers", filter=with_results),
-        **{f"sum_{key}": Sum(f"total_{key}", filter=with_results) for key in SURVEY_ITEMS},
-    )
-    return {key: value or 0 for key, value in found.items()}
+    """One query (once per dashboard build, for the headlines and the table): each closed round
+    with its answers and score totals, summed over the rounds; the totals only over rounds with
+    results (at least MIN_ANSWERS answers)."""
+
+    def compute() -> dict[str, Any]:
+        rounds = _closed_rounds(scope, period, timezone.localdate()).annotate(
+            answers=Count("responses"), **{f"total_{key}": Sum(f"responses__{key}") for key in SURVEY_ITEMS}
+        )
+        with_results = Q(answers__gte=MIN_ANSWERS)
+        found = rounds.aggregate(
+            rounds=Count("pk"),
+            all_answers=Sum("answers"),
+            counted=Sum("answers", filter=with_results),
+            **{f"sum_{key}": Sum(f"total_{key}", filter=with_results) for key in SURVEY_ITEMS},
+        )
+        return {key: value or 0 for key, value in found.items()}
+
+    return remember(("survey-figures", scope, period), compute)
 
 
 class SurveySection:

@@ -3,15 +3,18 @@ invited institutions came, whether the tasks of their decisions were done on tim
 the parties kept the obligations of their agreements.
 
 The rules are those of a team's own dashboard (`teams/dashboard.py`), summed over the teams
-of the territory; a team belongs to the territory of its gmina. Attendance is of institutions
-at meetings, not of people in need of support: its share is a share of things.
+of the territory, and both read them from the same named queries: who counts as invited and
+who came (`AttendanceQuerySet`), the tasks a period's decisions gave and which of them were
+done on time (`TaskQuerySet.decided_between`, `done_on_time`). A team belongs to the territory
+of its gmina. Attendance is of institutions at meetings, not of people in need of support: its
+share is a share of things.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,28 +26,15 @@ from kooperacja.evaluation.scope import Level, Scope
 from kooperacja.evaluation.sections.common import datetime_range
 from kooperacja.teams.models import (
     Attendance,
+    AttendanceQuerySet,
     Meeting,
     MeetingStatus,
     Obligation,
     ObligationStatus,
     Task,
-    TaskStatus,
+    TaskQuerySet,
     Team,
 )
-
-
-def _invited(path: str = "") -> Q:
-    """As on a team's dashboard: an institution counts as invited to a meeting when it was sent
-    an invitation or its presence was recorded at all (`path` leads to the attendance row)."""
-    return Q(**{f"{path}invited_at__isnull": False}) | Q(**{f"{path}attended__isnull": False})
-
-
-def _came(path: str = "") -> Q:
-    return Q(**{f"{path}attended": True})
-
-
-# A task is done on time when it was done by its due day.
-ON_TIME = Q(status=TaskStatus.DONE, done_on__isnull=False, done_on__lte=F("due_on"))
 
 
 def _held_meetings(scope: Scope, period: Period) -> QuerySet[Meeting]:
@@ -52,11 +42,9 @@ def _held_meetings(scope: Scope, period: Period) -> QuerySet[Meeting]:
     return Meeting.objects.filter(scope.where(), status=MeetingStatus.HELD, starts_at__gte=start, starts_at__lt=end)
 
 
-def _decision_tasks_due(scope: Scope, period: Period) -> QuerySet[Task]:
-    """The tasks decisions of meetings gave, due in the period (cancelled ones are no longer due)."""
-    return Task.objects.filter(
-        scope.where("team__municipality"), decision__isnull=False, due_on__range=(period.start, period.end)
-    ).exclude(status=TaskStatus.CANCELLED)
+def _decision_tasks(period: Period) -> TaskQuerySet:
+    """The tasks the decisions of the period's meetings gave, as a team's dashboard counts them."""
+    return Task.objects.decided_between(*datetime_range(period))
 
 
 def _obligations_due(scope: Scope, period: Period) -> QuerySet[Obligation]:
@@ -87,10 +75,14 @@ class TeamsSection:
     def headlines(self, scope: Scope, period: Period) -> list[Headline]:
         meetings = _held_meetings(scope, period).aggregate(
             held=Count("pk", distinct=True),
-            invited=Count("attendances", filter=_invited("attendances__")),
-            came=Count("attendances", filter=_came("attendances__")),
+            invited=Count("attendances", filter=AttendanceQuerySet.invited_condition("attendances__")),
+            came=Count("attendances", filter=AttendanceQuerySet.came_condition("attendances__")),
         )
-        tasks = _decision_tasks_due(scope, period).aggregate(due=Count("pk"), on_time=Count("pk", filter=ON_TIME))
+        tasks = (
+            _decision_tasks(period)
+            .filter(scope.where("team__municipality"))
+            .aggregate(given=Count("pk"), on_time=Count("pk", filter=TaskQuerySet.done_on_time_condition()))
+        )
         obligations = _obligations_due(scope, period).aggregate(
             due=Count("pk"), fulfilled=Count("pk", filter=Q(status=ObligationStatus.FULFILLED))
         )
@@ -110,8 +102,11 @@ class TeamsSection:
             Headline(
                 "tasks_on_time",
                 _("Decisions' tasks done on time"),
-                amount_share(tasks["on_time"], tasks["due"]),
-                _("Of the tasks given by the teams' decisions and due in the period, the share done by their due day."),
+                amount_share(tasks["on_time"], tasks["given"]),
+                _(
+                    "Of the tasks given by the decisions of the period's meetings (cancelled ones left out), "
+                    "the share done by their due day, or done at all when they had none."
+                ),
             ),
             Headline(
                 "obligations_fulfilled",
@@ -127,18 +122,16 @@ class TeamsSection:
         attendance = Attendance.objects.filter(
             meeting__status=MeetingStatus.HELD, meeting__starts_at__gte=start, meeting__starts_at__lt=end
         )
-        tasks = Task.objects.filter(decision__isnull=False, due_on__range=(period.start, period.end)).exclude(
-            status=TaskStatus.CANCELLED
-        )
+        tasks = _decision_tasks(period)
         obligations = Obligation.objects.filter(due_on__range=(period.start, period.end))
         teams = (
             Team.objects.filter(scope.where())
             .annotate(
                 held=_per_team(held, "team"),
-                invited=_per_team(attendance, "meeting__team", _invited()),
-                came=_per_team(attendance, "meeting__team", _came()),
-                due=_per_team(tasks, "team"),
-                on_time=_per_team(tasks, "team", ON_TIME),
+                invited=_per_team(attendance.invited(), "meeting__team"),
+                came=_per_team(attendance.came(), "meeting__team"),
+                given=_per_team(tasks, "team"),
+                on_time=_per_team(tasks.done_on_time(), "team"),
                 obligations_due=_per_team(obligations, "agreement__team"),
                 fulfilled=_per_team(obligations, "agreement__team", Q(status=ObligationStatus.FULFILLED)),
             )
@@ -153,8 +146,8 @@ class TeamsSection:
                 (
                     things(team["held"]),
                     amount_share(team["came"], team["invited"]),
-                    things(team["due"]),
-                    amount_share(team["on_time"], team["due"]),
+                    things(team["given"]),
+                    amount_share(team["on_time"], team["given"]),
                     things(team["obligations_due"]),
                     things(team["fulfilled"]),
                 ),
@@ -164,7 +157,7 @@ class TeamsSection:
         columns = (
             Column(_("meetings held"), Kind.COUNT),
             Column(_("attendance of invited institutions"), Kind.SHARE),
-            Column(_("decisions' tasks due"), Kind.COUNT),
+            Column(_("decisions' tasks"), Kind.COUNT),
             Column(_("done on time"), Kind.SHARE),
             Column(_("obligations due"), Kind.COUNT),
             Column(_("obligations fulfilled"), Kind.COUNT),
@@ -181,7 +174,7 @@ class TeamsSection:
         ]
 
 
-_FIGURES = ("held", "invited", "came", "due", "on_time", "obligations_due", "fulfilled")
+_FIGURES = ("held", "invited", "came", "given", "on_time", "obligations_due", "fulfilled")
 
 
 def _label(scope: Scope, name: str, gmina: str) -> str:

@@ -13,11 +13,14 @@ from kooperacja.evaluation.privacy import MIN_PEOPLE, Figure, Kind
 
 register = template.Library()
 
+COUNTS = (Kind.PEOPLE, Kind.COUNT)
+
 
 @register.filter
 def figure(value: Figure) -> str:
     if value.hidden:
-        return f"<{NBSP}{MIN_PEOPLE}"
+        # A hidden count reads „< 5”; a hidden share or average must not read as „below 5 %”.
+        return f"<{NBSP}{MIN_PEOPLE}" if value.kind in COUNTS else _("hidden")
     if value.value is None:
         return "—"
     if value.kind == Kind.MONEY:
@@ -34,7 +37,11 @@ def signed(value: Figure) -> str:
     """A change: „+5”, „−1,5”, „0”; „—” when it cannot be shown."""
     if value.hidden or value.value is None:
         return "—"
-    text = figure(Figure(value.kind, abs(Decimal(value.value))))
+    if value.kind == Kind.SHARE:
+        # A change of a percentage is in percentage points, not per cent.
+        text = _("%(points)s pp") % {"points": format_number(abs(Decimal(value.value)))}
+    else:
+        text = figure(Figure(value.kind, abs(Decimal(value.value))))
     if value.value > 0:
         return f"+{text}"
     if value.value < 0:
@@ -63,6 +70,12 @@ def chart_bars(table: Table, width: int = 200) -> list[dict[str, object]]:
 
 def _number(value: Figure) -> float | None:
     return float(value.value) if value.shown and value.value is not None else None
+
+
+@register.filter
+def has_shown(table: Table) -> bool:
+    """Whether the chart column holds any figure to draw."""
+    return any(_number(row.figures[table.chart_column]) for row in table.rows)
 
 
 @register.filter

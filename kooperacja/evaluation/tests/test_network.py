@@ -18,7 +18,7 @@ from django.contrib.auth import get_user_model
 
 from kooperacja.cases.models import Case, Participation, ParticipationKind
 from kooperacja.cases.tests.factories import make_case
-from kooperacja.evaluation import network, periods
+from kooperacja.evaluation import dashboard, network, periods
 from kooperacja.evaluation.dashboard import Table
 from kooperacja.evaluation.network import TIE_LABELS, Tie
 from kooperacja.evaluation.privacy import Figure
@@ -182,7 +182,9 @@ def test_it_links_institutions_by_each_kind_of_joint_work(land):
     assert ties(net, land.police, land.library) == {"shared_case": 1}
     assert ties(net, land.school, land.ngo) == {"meeting": 1}
     assert ties(net, land.gops_north, land.ngo) == {"team": 1}
-    assert net.graph.edges[land.gops_north.pk, land.school.pk]["weight"] == 4
+    # The strength of a pair is its published joint work: 3 referred people and 1 case are
+    # both „< 5”, and each hidden count weighs the same 1.
+    assert net.graph.edges[land.gops_north.pk, land.school.pk]["weight"] == 2
 
 
 def test_it_counts_a_referral_in_either_direction_as_one_pair(land):
@@ -283,11 +285,44 @@ def test_it_ranks_the_institution_that_links_the_others_first(land):
     shared_cases(land, 2, land.police)
     shared_cases(land, 1, land.library)
 
-    central = network.build(gmina_scope(land.north), Y2025).central(3)
+    central = network.build(gmina_scope(land.north), Y2025).central(4)
 
-    assert [found.node.name for found in central] == ["GOPS Północ", "Szkoła w Północy", "Posterunek w Północy"]
+    # The police (2 cases) and the library (1) both show „< 5”: they rank by name, so the
+    # order does not tell which hidden count is larger.
+    assert [found.node.name for found in central] == [
+        "GOPS Północ",
+        "Szkoła w Północy",
+        "Biblioteka w Północy",
+        "Posterunek w Północy",
+    ]
     assert (central[0].partners, central[0].case_ties) == (3, 8)
-    assert [found.betweenness for found in central] == [1.0, 0.0, 0.0]
+    assert [found.betweenness for found in central] == [1.0, 0.0, 0.0, 0.0]
+
+
+def test_it_ranks_and_measures_from_published_figures_only(land):
+    # Two networks alike but for a hidden count: 1 or 4 people referred to the school.
+    team = team_of(land.north, land.gops_north)
+    for _ in range(2):
+        meeting(team, land.gops_north, land.school)
+    for _ in range(4):
+        meeting(team, land.gops_north, land.police)
+    where = gmina_scope(land.north)
+    seen = []
+    for referred in (1, 3):  # 1, then 4 in all
+        refer(land.north_case, land.school, referred)
+        net = network.build(where, Y2025)
+        seen.append(
+            (
+                [found.node.name for found in net.central(5)],
+                [found.betweenness for found in net.central(5)],
+                sorted(net.graph.edges(data="weight")),
+                [row.label for row in _tables(where)["network-pairs"].rows],
+            )
+        )
+
+    assert seen[0] == seen[1]
+    # Exact, the school (4 + 2) would pass the police (4 meetings); published, it weighs 1 + 2.
+    assert seen[0][0][1:] == ["Posterunek w Północy", "Szkoła w Północy"]
 
 
 # --- The dashboard section ---------------------------------------------------------------------
@@ -345,12 +380,11 @@ def test_it_reads_the_section_in_a_fixed_number_of_queries(land, level, django_a
     where = gmina_scope(land.north) if level == "gmina" else powiat_scope(land.county)
 
     def read() -> None:
-        SECTION.headlines(where, Y2025)
-        SECTION.headlines(where, Y2025.previous())
-        SECTION.tables(where, Y2025)
+        board = dashboard.build(where, Y2025, only=lambda builder: builder.key == SECTION.key)
+        assert [table.key for table in board.sections[0].tables][-1] == "network-years"
 
-    # Two queries a network (the pairs, the institutions), three networks.
-    with django_assert_max_num_queries(6):
+    # The pairs and the institutions, once for the period, the previous one and every year.
+    with django_assert_max_num_queries(2):
         read()
     refer(land.north_case, land.school, 30)
     refer(land.south_case, land.pcpr, 20)
@@ -358,7 +392,7 @@ def test_it_reads_the_section_in_a_fixed_number_of_queries(land, level, django_a
     team = team_of(land.north, land.gops_north, land.school, land.police, land.library, land.ngo, land.pcpr)
     for _ in range(10):
         meeting(team, land.gops_north, land.school, land.pcpr)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(2):
         read()
 
 
@@ -373,3 +407,44 @@ def test_it_leaves_betweenness_out_of_a_network_too_large_to_measure(land, monke
     assert [row.figures[3].value for row in measured.rows] == [Decimal("100.0"), Decimal(0), Decimal(0)]
     assert [row.figures[3].value for row in central.rows] == [None, None, None]
     assert central.note.startswith(measured.note) and central.note != measured.note
+
+
+def test_it_lists_the_strongest_pairs_first_and_keeps_the_table_short(land):
+    others = [_institution(land, f"Partner {number}", InstitutionKind.NGO, Sector.NGO) for number in range(1, 4)]
+    # Nine members of one G-PZK: 36 pairs.
+    team_of(land.north, land.gops_north, land.school, land.police, land.library, land.ngo, land.pcpr, *others)
+    refer(land.north_case, land.school, 12)
+    meeting(team_of(land.north), land.police, land.library)
+
+    table = _tables(gmina_scope(land.north))["network-pairs"]
+
+    assert len(table.rows) == 30
+    assert "30" in table.note and "36" in table.note
+    rows = _rows(table)
+    assert list(rows)[:2] == ["GOPS Północ — Szkoła w Północy", "Posterunek w Północy — Biblioteka w Północy"]
+    assert rows["GOPS Północ — Szkoła w Północy"] == [10, 0, 0, 1]  # 12 referred people, rounded
+    assert rows["Posterunek w Północy — Biblioteka w Północy"] == [0, 0, 1, 1]
+
+
+def test_it_shows_the_network_of_every_year_in_the_section(land):
+    refer(land.north_case, land.school, sent=dt.datetime(2019, 5, 1, 12, tzinfo=WARSAW))
+    refer(land.north_case, land.police, 2)
+    share_case(land.north_case, land.gops_north, land.library)
+
+    rows = _rows(_tables(gmina_scope(land.north))["network-years"])
+
+    assert next(iter(rows)) == str(periods.FIRST_YEAR)
+    # 2019: the GOPS and the school, 1 pair of the 10 the five institutions could form.
+    assert rows["2019"] == [2, 1, 10, 100, 3]
+    assert rows["2020"] == [0, 0, 0, None, 5]
+    assert rows["2025"] == [3, 2, 20, 100, 2]
+
+
+@pytest.mark.parametrize("key", ["network-pairs", "network-years", "network-central"])
+def test_it_gives_each_table_alone_for_its_export(land, key, django_assert_max_num_queries):
+    refer(land.north_case, land.school, 6)
+
+    with django_assert_max_num_queries(2):
+        table = dashboard.table(gmina_scope(land.north), Y2025, key)
+
+    assert table.key == key and table.rows

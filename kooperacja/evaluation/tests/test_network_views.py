@@ -4,7 +4,9 @@ counts of people hidden, the years side by side, and a fixed number of queries."
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import re
 from typing import Any
 
@@ -162,3 +164,49 @@ def test_it_reads_the_page_in_a_fixed_number_of_queries(open_as, fresh_powiat, d
     shared_cases(fresh_powiat, 10, *partners[:4])
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(POWIAT, {"period": "2025"}).status_code == 200
+
+
+def _unsigned(page: str) -> str:
+    """The page without what changes on every request (form tokens, script nonces)."""
+    return re.sub(r'(name="csrfmiddlewaretoken" value|nonce)="[^"]*"', "", page)
+
+
+def test_it_shows_the_same_page_whether_a_hidden_count_is_1_or_4(open_as, fresh_powiat):
+    school, police = _partner(fresh_powiat, 1, Sector.EDUCATION), _partner(fresh_powiat, 2, Sector.POLICE)
+    team = team_of(fresh_powiat.north, fresh_powiat.gops_north)
+    for _ in range(2):
+        meeting(team, fresh_powiat.gops_north, school)
+    for _ in range(4):
+        meeting(team, fresh_powiat.gops_north, police)
+    case = make_case(institution=fresh_powiat.gops_north)
+    client = open_as(ADMIN)
+    pages = []
+    for referred in (1, 3):  # 1 referred person to the school, then 4
+        refer(case, school, referred)
+        pages.append(client.get(NORTH, {"period": "2025"}).content.decode())
+
+    first, second = pages
+    # Exact, the school's line would thicken (6 pieces of joint work) and pass the police's.
+    assert _svg(first) == _svg(second)
+    assert _unsigned(first) == _unsigned(second)
+    pairs = first.split('id="table-network-pairs"')[1]
+    assert pairs.index("GOPS Północ — Partner 02") < pairs.index("GOPS Północ — Partner 01")
+
+
+def test_it_offers_every_table_of_the_page_for_download(open_as, fresh_powiat):
+    _network(fresh_powiat, 3)
+    client = open_as(ADMIN)
+
+    page = client.get(NORTH, {"period": "2025"}).content.decode()
+
+    # Every table with rows (all four partners have joint work: no isolated institution).
+    for key in ("central", "pairs", "sectors", "ties", "years"):
+        assert f'id="table-network-{key}"' in page
+        assert f"/evaluation/gmina/2699012/tables/network-{key}.csv?period=2025" in page
+        assert f"/evaluation/gmina/2699012/tables/network-{key}.xlsx?period=2025" in page
+    response = client.get("/evaluation/gmina/2699012/tables/network-pairs.csv", {"period": "2025"})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    # 1, 2 and 3 people referred to the partners, each „< 5”: equally strong, so by name.
+    assert [row[:2] for row in rows[1:4]] == [[f"GOPS Północ — Partner 0{n}", "< 5"] for n in (1, 2, 3)]
+    years = client.get("/evaluation/gmina/2699012/tables/network-years.xlsx", {"period": "2025"})
+    assert years.status_code == 200 and years["Content-Type"].startswith("application/vnd.openxml")

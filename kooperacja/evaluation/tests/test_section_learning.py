@@ -95,8 +95,8 @@ def test_it_counts_each_person_present_in_the_period_once_with_their_hours(fresh
 
     figures = _headlines(gmina_scope(fresh_powiat.north), Q1_2024)
 
-    # 8 people at two sessions: 8 people (rounded to 10), 8 × 2 × 3 hours.
-    assert (figures["trained"], figures["hours"]) == (10, 48)
+    # 8 people at two sessions: 8 people (rounded to 5s: 10), 8 × 2 × 3 = 48 hours (rounded to 10s: 50).
+    assert (figures["trained"], figures["hours"]) == (10, 50)
 
 
 def test_it_hides_the_people_and_their_hours_when_they_are_fewer_than_five(fresh_powiat):
@@ -133,8 +133,8 @@ def test_it_places_a_learner_by_the_institution_of_the_enrolment_or_else_by_thei
     south = _headlines(gmina_scope(fresh_powiat.south), Q1_2024)
     powiat = _headlines(powiat_scope(fresh_powiat.county), Q1_2024)
 
-    assert (north["trained"], north["hours"]) == (5, 18)  # 6 people, rounded
-    assert (south["trained"], south["hours"]) == (5, 15)
+    assert (north["trained"], north["hours"]) == (5, 20)  # 6 people and 18 hours, rounded
+    assert (south["trained"], south["hours"]) == (5, 20)  # 15 hours, rounded half up
     assert powiat["trained"] == 10  # 11 people, none of the demo's
 
 
@@ -181,9 +181,39 @@ def test_it_breaks_the_figures_down_by_topic(fresh_powiat):
 
     assert table.key == "learning-by-topic" and len(table.rows) == len(Topic)
     cooperation_row = rows[str(Topic.COOPERATION.label).capitalize()]
-    assert [figure.export_value() for figure in cooperation_row.figures] == [5, 5, 0, 24]
+    assert [figure.export_value() for figure in cooperation_row.figures] == [5, 5, 0, 20]  # 24 hours
     negotiation_row = rows[str(Topic.NEGOTIATION.label).capitalize()]
     assert [figure.export_value() for figure in negotiation_row.figures] == ["< 5", 0, 0, "< 5"]
+
+
+def test_it_gives_no_hidden_topic_s_hours_back_by_subtraction_from_the_total(fresh_powiat):
+    # 6 people 4 hours on cooperation (24), 3 people 3 hours on negotiation (9, hidden): the
+    # total of 33 hours less the cooperation row's would give 9 back if either were exact.
+    cooperation = _training(Topic.COOPERATION, dt.date(2024, 2, 1), hours=4)
+    negotiation = _training(Topic.NEGOTIATION, dt.date(2024, 2, 2))
+    for user in _staff(fresh_powiat.gops_north, 6):
+        _attend(cooperation, user)
+    for user in _staff(fresh_powiat.gops_north, 3):
+        _attend(negotiation, user)
+    north = gmina_scope(fresh_powiat.north)
+
+    total = _headlines(north, Q1_2024)["hours"]
+    (table,) = _section(north, Q1_2024).tables
+    shown = {row.label: row.figures[3].export_value() for row in table.rows}
+
+    assert shown[str(Topic.NEGOTIATION.label).capitalize()] == "< 5"
+    assert (total, shown[str(Topic.COOPERATION.label).capitalize()]) == (30, 20)
+    assert total - sum(value for value in shown.values() if isinstance(value, int)) != 9
+
+
+def test_it_hides_certificates_held_by_fewer_than_five_people(fresh_powiat):
+    # Six certificates of one course, but held by two people only.
+    courses = [make_course(title=f"Kurs {number}") for number in range(3)]
+    for user in _staff(fresh_powiat.gops_north, 2):
+        for course in courses:
+            _certificate(user, dt.date(2024, 2, 1), course=course)
+
+    assert _headlines(gmina_scope(fresh_powiat.north), Q1_2024)["courses"] == "< 5"
 
 
 def _learning(fresh_powiat: Any, trainings: int) -> None:

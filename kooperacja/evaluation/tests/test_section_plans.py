@@ -151,6 +151,21 @@ def test_it_hides_groups_of_fewer_than_five(fresh_powiat):
     assert (found["goals_achieved"], found["goals_achieved_share"]) == ("< 5", "< 5")
 
 
+def test_it_hides_six_goals_of_one_family_like_one_family(fresh_powiat):
+    # One family's programme with six goals achieved, beside five families' goals not achieved:
+    # neither the six goals nor a share resting on one family may be shown.
+    six_goals = tuple((GoalStatus.ACHIEVED, None) for _number in range(6))
+    gops = fresh_powiat.gops_north
+    _plans(gops, 1, PlanStatus.COMPLETED, ended_on=dt.date(2025, 5, 20), goals=six_goals)
+    _plans(gops, 5, PlanStatus.ENDED, ended_on=dt.date(2025, 5, 20), goals=((GoalStatus.NOT_ACHIEVED, None),))
+    where = scope.gmina_scope(fresh_powiat.north)
+    found = _headlines(where, "2025")
+    assert (found["goals_achieved"], found["goals_achieved_share"]) == ("< 5", "< 5")
+    goals = _rows(_tables(where, "2025")["plans-goals"])
+    assert goals["osiągnięty"] == ["< 5", "< 5"]
+    assert goals["nieosiągnięty"] == [5, "< 5"]  # five families, but the rest is one family's
+
+
 def test_it_counts_only_the_territory_asked_for_and_breaks_a_powiat_down_by_gmina(spring):
     powiat = scope.powiat_scope(spring.county)
     assert _rows(_tables(powiat, "2025-Q2")["plans-by-unit"])["Południe"] == [0, 0, 0, None]

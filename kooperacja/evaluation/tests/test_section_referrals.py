@@ -66,15 +66,18 @@ def _refer(
     status: str = ReferralStatus.SENT,
     outcome: str = "",
     decline_reason: str = "",
+    one_family: bool = False,
 ) -> None:
     """`count` referrals of the case's GOPS to the institution, sent (or, when `sent` is None,
-    left a draft until it is closed on FEBRUARY) and answered or closed that long after."""
+    left a draft until it is closed on FEBRUARY) and answered or closed that long after; the
+    first of the case, each other of another family of the same GOPS unless `one_family`."""
     author = get_user_model().objects.get(username="gops.mirzec")
     start = sent or FEBRUARY
-    for _number in range(count):
+    for number in range(count):
+        family = case if one_family or number == 0 else make_case(institution=case.institution)
         Referral.objects.create(
-            case=case,
-            municipality=case.municipality,
+            case=family,
+            municipality=family.municipality,
             from_institution=case.institution,
             to_institution=to,
             reason="Potrzebne wsparcie.",
@@ -182,7 +185,7 @@ def test_it_counts_a_referral_in_the_gmina_of_its_case_only(land):
     assert [row[:2] for row in rows] == [["Południe", 5], ["Północ", 5]]
 
 
-def test_it_names_a_decline_reason_only_when_five_referrals_give_it(land):
+def test_it_names_a_decline_reason_only_when_five_families_give_it(land):
     # The same reason typed with stray spaces is the same reason; one family's story is never named.
     for to, count, reason in (
         (land.school, 4, "Brak wolnych miejsc."),
@@ -210,6 +213,53 @@ def test_it_shows_the_loop_by_sector_of_the_receiving_institution(land):
     assert rows[Sector.HEALTH.label] == [10, 0, 5, 0, 0]
     assert rows[Sector.POLICE.label] == [0, 0, 0, 0, ""]
     assert table.export_rows()[-1] == [_("All sectors"), 20, 10, 5, 10, 50]
+
+
+def test_it_hides_six_referrals_of_one_family_like_one_family(land):
+    # Six referrals of one family, declined for the same reason a week after sending: six rows,
+    # one family — no count, median, share or named reason may rest on it.
+    _refer(
+        land.north_case,
+        land.clinic,
+        6,
+        answered_after=dt.timedelta(days=7),
+        closed_after=dt.timedelta(days=7),
+        status=ReferralStatus.DECLINED,
+        decline_reason="Rodzina odmówiła współpracy.",
+        one_family=True,
+    )
+    north = scope.gmina_scope(land.north)
+    found = _shown(_headlines(north, "2025"))
+    assert (found["sent"], found["declined"], found["answer_days"]) == ("< 5", "< 5", "< 5")
+    assert found["closed_with_outcome"] == "< 5"
+    tables = _tables(north, "2025")
+    assert tables["referrals-declined-by-reason"].export_rows() == [[_("Other reasons"), "< 5"]]
+    rows = {row[0]: row[1:] for row in tables["referrals-by-sector"].export_rows()}
+    assert rows[Sector.HEALTH.label] == ["< 5", 0, "< 5", 0, "< 5"]
+    assert rows[_("All sectors")] == ["< 5", 0, "< 5", 0, "< 5"]
+
+
+def test_it_shows_a_share_of_referrals_from_the_counts_as_shown(land):
+    # 6 of 11 closed referrals completed: shown as 5 of 10, so the share is 50 %, not the 55 %
+    # that only 6 of 11 fits.
+    _refer(
+        land.north_case,
+        land.school,
+        6,
+        answered_after=dt.timedelta(days=1),
+        closed_after=dt.timedelta(days=2),
+        status=ReferralStatus.COMPLETED,
+        outcome=ReferralOutcome.GOT_HELP,
+    )
+    _refer(
+        make_case(institution=land.gops_north),
+        land.school,
+        5,
+        closed_after=dt.timedelta(days=14),
+        status=ReferralStatus.EXPIRED,
+    )
+    found = _shown(_headlines(scope.gmina_scope(land.north), "2025"))
+    assert found["closed_with_outcome"] == Decimal(50)
 
 
 def test_it_places_the_section_after_cases_and_before_services(land):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from kooperacja.evaluation import dashboard
 from kooperacja.evaluation.periods import Period, Unit
 from kooperacja.evaluation.scope import Scope, gmina_scope, powiat_scope
+from kooperacja.teams.dashboard import dashboard as team_dashboard
 from kooperacja.teams.models import (
     Agreement,
     AgreementParty,
@@ -28,6 +29,7 @@ from kooperacja.teams.models import (
     Team,
 )
 from kooperacja.teams.tests.factories import make_meeting
+from kooperacja.teams.workload import Period as TeamPeriod
 
 YEAR_2024 = Period(2024, Unit.YEAR, 1)
 Q1_2024 = Period(2024, Unit.QUARTER, 1)
@@ -71,7 +73,7 @@ def _staff(number: int) -> Any:
     return user
 
 
-def _task(team: Team, decision: Decision, due: dt.date, *, done: dt.date | None = None, **fields: Any) -> Task:
+def _task(team: Team, decision: Decision, due: dt.date | None, *, done: dt.date | None = None, **fields: Any) -> Task:
     fields.setdefault("status", TaskStatus.DONE if done else TaskStatus.OPEN)
     return Task.objects.create(
         team=team,
@@ -126,22 +128,47 @@ def test_it_shows_the_share_of_invited_institutions_that_came(fresh_powiat, nort
     assert figures["attendance"] == 75
 
 
-def test_it_shows_the_share_of_decisions_tasks_due_in_the_period_done_on_time(fresh_powiat, north_team):
+def test_it_shows_the_share_of_the_periods_decisions_tasks_done_on_time(fresh_powiat, north_team):
     gops = fresh_powiat.gops_north
-    meeting = _held(north_team, dt.date(2023, 12, 1), institution=gops)
-    decision = Decision.objects.create(meeting=meeting, text="Ustalono")
-    _task(north_team, decision, dt.date(2024, 2, 1), done=dt.date(2024, 1, 30), institution=gops)
-    _task(north_team, decision, dt.date(2024, 2, 1), done=dt.date(2024, 2, 1), institution=gops)
-    _task(north_team, decision, dt.date(2024, 2, 1), done=dt.date(2024, 2, 9), institution=gops)
-    _task(north_team, decision, dt.date(2024, 3, 1), institution=gops)
+    decision = Decision.objects.create(
+        meeting=_held(north_team, dt.date(2024, 2, 1), institution=gops), text="Ustalono"
+    )
+    _task(north_team, decision, dt.date(2024, 2, 10), done=dt.date(2024, 2, 9), institution=gops)
+    _task(north_team, decision, dt.date(2024, 2, 10), done=dt.date(2024, 2, 10), institution=gops)
+    _task(north_team, decision, dt.date(2024, 2, 10), done=dt.date(2024, 2, 20), institution=gops)
+    # Due after the quarter: still a task of the quarter's decision, not yet done.
+    _task(north_team, decision, dt.date(2024, 5, 1), institution=gops)
     _task(north_team, decision, dt.date(2024, 3, 1), institution=gops, status=TaskStatus.CANCELLED)
-    _task(north_team, decision, dt.date(2024, 4, 1), done=dt.date(2024, 3, 1), institution=gops)
+    # No due day: on time once done.
+    _task(north_team, decision, None, done=dt.date(2024, 6, 1), institution=gops)
+    # A decision of the quarter before gives tasks of that quarter, whenever they are due.
+    earlier = Decision.objects.create(meeting=_held(north_team, dt.date(2023, 12, 1), institution=gops), text="Dawniej")
+    _task(north_team, earlier, dt.date(2024, 2, 1), done=dt.date(2024, 1, 30), institution=gops)
     # A task given outside any decision is not a decision's task.
     Task.objects.create(team=north_team, title="Inne", owner_institution=gops, due_on=dt.date(2024, 2, 1))
 
     figures = _headlines(gmina_scope(fresh_powiat.north), Q1_2024)
 
-    assert figures["tasks_on_time"] == 50  # 2 of the 4 due in the quarter and not cancelled
+    assert figures["tasks_on_time"] == 60  # 3 of the 5 not cancelled
+
+
+def test_it_counts_the_tasks_as_the_teams_own_dashboard_does(fresh_powiat, north_team):
+    gops = fresh_powiat.gops_north
+    meeting = _held(north_team, dt.date(2024, 2, 1), invited=4, came=3, institution=gops)
+    Attendance.objects.create(meeting=meeting, institution=fresh_powiat.gops_south, attended=True)  # came uninvited
+    decision = Decision.objects.create(meeting=meeting, text="Ustalono")
+    _task(north_team, decision, dt.date(2024, 2, 10), done=dt.date(2024, 2, 9), institution=gops)
+    _task(north_team, decision, dt.date(2024, 2, 10), done=dt.date(2024, 2, 11), institution=gops)
+    _task(north_team, decision, None, done=dt.date(2024, 3, 1), institution=gops)
+    _task(north_team, decision, dt.date(2024, 9, 1), institution=gops)
+
+    figures = _headlines(gmina_scope(fresh_powiat.north), Q1_2024)
+    own = team_dashboard(north_team, TeamPeriod(dt.date(2024, 1, 1), dt.date(2024, 3, 31)), with_survey=False)
+
+    assert (own.decision_tasks, own.decision_tasks_on_time, own.on_time_rate) == (4, 2, 50)
+    assert figures["tasks_on_time"] == own.on_time_rate
+    assert (own.invited, own.came, own.attendance_rate) == (5, 4, 80)
+    assert figures["attendance"] == own.attendance_rate
 
 
 def test_it_counts_the_obligations_due_in_the_period_that_were_fulfilled(fresh_powiat, north_team):

@@ -8,6 +8,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from kooperacja.cases.models import CaseStatus
@@ -64,10 +65,18 @@ def test_it_lists_the_territories_of_the_user_on_the_start_page(open_as):
     assert "/evaluation/voivodeship/" not in page
 
 
-def test_it_answers_a_malformed_period_as_unknown(open_as):
+def test_it_shows_the_running_year_with_a_warning_for_a_malformed_period(open_as):
     client = open_as(GOPS_MIRZEC)
-    assert client.get(MIRZEC, {"period": "2024-Q7"}).status_code == 404
-    assert client.get(MIRZEC, {"period": "2024-Q1"}).status_code == 200
+    for text in ("2024-Q7", "abc", "1990", "２０２４", f"{timezone.localdate().year + 1}"):
+        page = client.get(MIRZEC, {"period": text}).content.decode()
+        assert "Nie ma okresu" in page, text
+        assert f"{timezone.localdate().year} r." in page
+    assert "Nie ma okresu" not in client.get(MIRZEC, {"period": "2024-Q1"}).content.decode()
+
+
+def test_it_answers_an_export_of_a_malformed_period_as_unknown(open_as):
+    client = open_as(GOPS_MIRZEC)
+    assert client.get(f"{MIRZEC}report.pdf", {"period": "2024-Q7"}).status_code == 404
 
 
 def test_it_shows_the_period_and_the_one_before(open_as):
@@ -159,3 +168,26 @@ def test_it_names_every_table_after_its_section(fresh_powiat):
     keys = [(section.key, table.key) for section in board.sections for table in section.tables]
     assert keys and all(key.startswith(f"{section}-") for section, key in keys)
     assert len({key for _, key in keys}) == len(keys)
+
+
+def test_it_exports_a_sections_key_figures_against_the_period_before(open_as, fresh_powiat):
+    _cases(fresh_powiat.gops_north, 8, dt.date(2025, 2, 1))
+    response = open_as(ADMIN).get("/evaluation/gmina/2699012/tables/cases-headlines.csv", {"period": "2025"})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0] == ["Wskaźnik", "2025 r.", "2024 r.", "zmiana"]
+    assert rows[1] == ["Sprawy założone", "10", "0", "10"]
+
+
+def test_it_writes_a_hidden_share_as_hidden_not_as_under_five_per_cent():
+    from kooperacja.evaluation.privacy import share
+    from kooperacja.evaluation.templatetags.evaluation import figure, signed
+
+    assert figure(share(3, 40)) == "ukryte"
+    assert (
+        signed(
+            dashboard.compare(
+                [dashboard.Headline("s", "s", share(30, 40))], [dashboard.Headline("s", "s", share(20, 40))]
+            )[0].change
+        )
+        == "+25 pkt proc."
+    )
