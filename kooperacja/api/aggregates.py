@@ -3,7 +3,8 @@
 `GET /aggregates/{level}/{code}?period=` gives the dashboard of a gmina, powiat, voivodeship
 (TERYT code) or macroregion (a programme's id) for a period (`2026`, `2026-H1`, `2026-Q3`,
 `2026-05`; the running year when left out): each section's headline figures now, in the
-previous period and the change, and its tables. `…/tables/{key}` gives one table. Who reads
+previous period and the change, and its tables. `…/tables/{key}` gives one table, as its CSV
+export does, and like the export writes an audit event (an export of figures). Who reads
 which territory is `evaluation.policies` (each role its own territory; 404 for any other, as
 for an unknown one). The figures are those of the page, the exports and the PDF report,
 already protected by `evaluation.privacy`: a figure of fewer than five people comes as
@@ -21,8 +22,10 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema
 
 from kooperacja.api.errors import ApiError
+from kooperacja.core import audit
+from kooperacja.core.models import AuditAction
 from kooperacja.evaluation import dashboard, periods
-from kooperacja.evaluation.dashboard import Comparison, Dashboard, Table
+from kooperacja.evaluation.dashboard import Comparison, Table
 from kooperacja.evaluation.periods import Period
 from kooperacja.evaluation.policies import get_scope_for_user
 from kooperacja.evaluation.privacy import Figure, Kind
@@ -100,7 +103,8 @@ class PeriodFilter(Schema):
     period: str | None = Field(
         None,
         pattern=PERIOD_PATTERN,
-        description="A year (2026), half (2026-H1), quarter (2026-Q3) or month (2026-05); the running year by default.",
+        description="A year (2026), half (2026-H1), quarter (2026-Q3) or month (2026-05) that has begun; "
+        "the running year by default.",
     )
 
 
@@ -144,28 +148,30 @@ def _scope(scope: Scope) -> dict[str, Any]:
     return {"level": scope.level, "code": scope.code, "name": scope.name, "title": scope.title}
 
 
-def _board(request: HttpRequest, level: Level, code: str, chosen: PeriodFilter) -> Dashboard:
-    """The dashboard asked for: 404 for a territory outside the holder's reach, 422 for a
-    period the platform has no data for (before 2018 or after next year)."""
+def _scope_and_period(request: HttpRequest, level: Level, code: str, chosen: PeriodFilter) -> tuple[Scope, Period]:
+    """The territory and period asked for: 404 for a territory outside the holder's reach, 422
+    for a period the platform has no data for (before 2018, or not begun yet)."""
     scope = get_scope_for_user(request.user, level, code)
     if chosen.period is None:
-        period = periods.default(timezone.localdate())
-    else:
-        try:
-            period = periods.parse(chosen.period)
-        except ValueError:
-            raise ApiError(
-                422,
-                errors=[
-                    ("period", str(_("Choose a period from %(first)s to next year.") % {"first": periods.FIRST_YEAR}))
-                ],
-            ) from None
-    return dashboard.build(scope, period)
+        return scope, periods.default(timezone.localdate())
+    try:
+        return scope, periods.parse(chosen.period)
+    except ValueError:
+        raise ApiError(
+            422,
+            errors=[
+                (
+                    "period",
+                    str(_("Choose a year, half, quarter or month that has begun, from %(first)s on."))
+                    % {"first": periods.FIRST_YEAR},
+                )
+            ],
+        ) from None
 
 
 @router.get("/{level}/{code}", response=DashboardOut, summary="The dashboard of a territory for a period")
 def territory(request: HttpRequest, level: Level, code: str, chosen: Query[PeriodFilter]) -> dict[str, Any]:
-    board = _board(request, level, code, chosen)
+    board = dashboard.build(*_scope_and_period(request, level, code, chosen))
     return {
         "scope": _scope(board.scope),
         "period": _period(board.period),
@@ -184,5 +190,18 @@ def territory(request: HttpRequest, level: Level, code: str, chosen: Query[Perio
 
 @router.get("/{level}/{code}/tables/{key}", response=TableOut, summary="One table of a territory's dashboard")
 def table(request: HttpRequest, level: Level, code: str, key: str, chosen: Query[PeriodFilter]) -> dict[str, Any]:
-    """The table `key` of the dashboard (as its CSV export); 404 for a key no section has."""
-    return _table(_board(request, level, code, chosen).table(key))
+    """The table `key` of the dashboard, as its CSV export gives it (building only its section);
+    404 for a key no section has. Like the export, it is recorded in the audit log."""
+    scope, period = _scope_and_period(request, level, code, chosen)
+    try:
+        found = dashboard.table(scope, period, key)
+    except LookupError:
+        raise ApiError(404) from None
+    audit.record(
+        AuditAction.EXPORT,
+        request=request,
+        object_type="evaluation.table",
+        object_id=f"{scope.key()}/{period.slug}/{key}",
+        details={"via": "api"},
+    )
+    return _table(found)

@@ -17,6 +17,7 @@ from uuid import UUID
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from kooperacja.api.lists import page_of
 from kooperacja.api.paging import PageNumberPaging
 from kooperacja.assessment.models import Assessment, Level, Priority
 from kooperacja.assessment.policies import visible_domain_ids
@@ -78,8 +79,7 @@ def case_assessments(request: HttpRequest, id: UUID, paging: Query[PageNumberPag
         visible = visible_domain_ids(access, case, assessment)
         if visible:
             readable.append((assessment, visible))
-    offset = (paging.page - 1) * paging.page_size
-    page = readable[offset : offset + paging.page_size]
+    page, count = page_of(readable, paging)
     items = []
     shown: set[int] = set()
     for assessment, visible in page:
@@ -128,4 +128,4 @@ def case_assessments(request: HttpRequest, id: UUID, paging: Query[PageNumberPag
         municipality_code=case.municipality.code,
         details={"view": "diagnosis" if access.whole else "diagnosis shared", "via": "api"},
     )
-    return {"items": items, "count": len(readable)}
+    return {"items": items, "count": count}

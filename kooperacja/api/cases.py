@@ -26,9 +26,9 @@ from pydantic import field_validator
 
 from kooperacja.api.directory import GminaOut
 from kooperacja.api.errors import ApiError
+from kooperacja.api.lists import check_gmina_code, known_gmina, page_of
 from kooperacja.api.paging import PageNumberPaging
 from kooperacja.api.schemas import InstitutionRef
-from kooperacja.api.territory import ENTER_GMINA, GMINA_CODE, checked_code, gmina_by_code
 from kooperacja.cases.models import (
     Case,
     CaseKind,
@@ -67,7 +67,7 @@ class CaseFilters(Schema):
     @field_validator("gmina", mode="before")
     @classmethod
     def _gmina_code(cls, value: Any) -> Any:
-        return checked_code(value, GMINA_CODE, ENTER_GMINA)
+        return check_gmina_code(value)
 
 
 class SupportReasonOut(Schema):
@@ -223,10 +223,10 @@ def list_cases(
     cases = with_seen_as(user, visible_cases(user).for_list().prefetch_related("reasons"))
     if filters.status:
         cases = cases.filter(status=filters.status)
-    if filters.gmina:
-        cases = cases.filter(municipality=gmina_by_code(filters.gmina))
-    offset = (paging.page - 1) * paging.page_size
-    page = list(cases[offset : offset + paging.page_size])
+    gmina = known_gmina(filters.gmina)
+    if gmina is not None:
+        cases = cases.filter(municipality=gmina)
+    page, count = page_of(cases, paging)
     listed = listed_cases(user, page)
     audit.record(
         AuditAction.LIST,
@@ -237,7 +237,7 @@ def list_cases(
     )
     return {
         "items": [_item(row.case, whole=row.whole, named=row.named) for row in listed],
-        "count": cases.count(),
+        "count": count,
     }
 
 
@@ -277,13 +277,13 @@ def case_persons(request: HttpRequest, id: UUID, paging: Query[PageNumberPaging.
     case, access = _case(request, id)
     persons = case.persons()
     named = [p for p in persons if access.sees(ConsentCategory.IDENTITY, p.pk)]
-    offset = (paging.page - 1) * paging.page_size
+    named_here, count = page_of(named, paging)
     # Read again with their gminas: one query for the page, not one per person.
-    wanted = [p.pk for p in named[offset : offset + paging.page_size]]
+    wanted = [p.pk for p in named_here]
     page = list(Person.objects.filter(pk__in=wanted).select_related("municipality").order_by("id"))
     _audit(request, AuditAction.LIST, case, [p.pk for p in page], "persons" if access.whole else "persons shared")
     return {
         "items": [_person(person, access.whole) for person in page],
-        "count": len(named),
+        "count": count,
         "hidden": len(persons) - len(named),
     }

@@ -16,11 +16,9 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
-from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema
@@ -34,21 +32,17 @@ from kooperacja.community import projects as project_service
 from kooperacja.community.indicator_policies import reads_indicators
 from kooperacja.community.models import (
     BudgetCategory,
-    BudgetLine,
     CommunityIndicator,
-    Expense,
     IndicatorDefinition,
     IndicatorGroup,
     IndicatorKind,
     ProjectStatus,
     SocialProject,
+    SocialProjectQuerySet,
 )
 from kooperacja.community.project_policies import get_project_for_user, uses_projects, visible_projects
 
 router = Router(tags=["community"])
-
-MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
-ZERO = Decimal("0.00")
 
 
 # --- Indicators ---------------------------------------------------------------------------------
@@ -198,30 +192,6 @@ class ProjectFilters(Schema):
         return check_gmina_code(value)
 
 
-def _total(rows: QuerySet[Any]) -> Coalesce:
-    return Coalesce(Subquery(rows), Value(ZERO), output_field=MONEY_FIELD)
-
-
-def with_totals(projects: QuerySet[SocialProject]) -> QuerySet[SocialProject]:
-    """Each project with `planned_total` and `spent_total`, as subqueries in the list's one query
-    (the same figures as the site's list)."""
-    planned = (
-        BudgetLine.objects.filter(project=OuterRef("pk"))
-        .order_by()
-        .values("project")
-        .annotate(total=Sum("planned"))
-        .values("total")
-    )
-    spent = (
-        Expense.objects.filter(project=OuterRef("pk"))
-        .order_by()
-        .values("project")
-        .annotate(total=Sum("amount"))
-        .values("total")
-    )
-    return projects.annotate(planned_total=_total(planned), spent_total=_total(spent))
-
-
 def _project_item(project: SocialProject, planned: Decimal, spent: Decimal) -> dict[str, Any]:
     return {
         "id": project.public_id,
@@ -249,11 +219,17 @@ def project_list(
         projects = projects.filter(municipality=gmina)
     if filters.status:
         projects = projects.filter(status=filters.status)
-    rows = with_totals(projects.select_related("municipality", "institution")).order_by("-starts_on", "title", "id")
+    # `visible_projects` is typed as a plain QuerySet; what it returns is SocialProject's own.
+    rows = (
+        cast(SocialProjectQuerySet, projects)
+        .with_totals()
+        .select_related("municipality", "institution")
+        .order_by("-starts_on", "title", "id")
+    )
     page, count = page_of(rows, paging)
     return {
         "items": [
-            _project_item(project, getattr(project, "planned_total", ZERO), getattr(project, "spent_total", ZERO))
+            _project_item(project, project.planned_total, project.spent_total)  # type: ignore[attr-defined]
             for project in page
         ],
         "count": count,

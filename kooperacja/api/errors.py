@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
@@ -35,6 +35,7 @@ _STATUS_DETAIL: dict[int, Promise] = {
     404: _("Not found."),
     405: _("This method is not allowed here."),
     409: _("The data was changed in the meantime; load it again."),
+    413: _("The request is too large."),
     422: _("The request contains invalid values."),
     429: _("Too many requests; try again later."),
     500: _("Internal server error. The error has been logged."),
@@ -169,6 +170,13 @@ def install(api: NinjaAPI) -> None:
             response["Retry-After"] = str(int(exc.wait))
         return response
 
+    def on_too_big(request: HttpRequest, exc: Exception) -> HttpResponse:
+        # Django refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE or too many fields: the
+        # client's mistake, answered as such rather than as a server error.
+        if isinstance(exc, RequestDataTooBig):
+            return respond(request, 413)
+        return respond(request, 400, _("The request has too many parameters."))
+
     def on_anything_else(request: HttpRequest, exc: Exception) -> HttpResponse:
         # Logged with the traceback for the operators; the client learns nothing of the internals.
         logger.exception("API error on %s %s", request.method, request.path, exc_info=exc)
@@ -183,6 +191,8 @@ def install(api: NinjaAPI) -> None:
         (HttpError, on_http_error),
         (PermissionDenied, on_forbidden),
         (Http404, on_not_found),
+        (RequestDataTooBig, on_too_big),
+        (TooManyFieldsSent, on_too_big),
         (Exception, on_anything_else),
     ]
     for exception_class, handler in handlers:

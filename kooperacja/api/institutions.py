@@ -19,16 +19,11 @@ from ninja import Field, Query, Router, Schema
 from pydantic import field_validator
 
 from kooperacja.api.errors import ApiError
+from kooperacja.api.lists import UnitRef, check_gmina_code, known_gmina, page_of, unit
 from kooperacja.api.paging import PageNumberPaging
-from kooperacja.api.territory import ENTER_GMINA, GMINA_CODE, checked_code, gmina_by_code
 from kooperacja.institutions.models import Institution, InstitutionKind, Sector
 
 router = Router(tags=["institutions"])
-
-
-class TerritoryRefOut(Schema):
-    code: str = Field(description="TERYT code.")
-    name: str
 
 
 class InstitutionOut(Schema):
@@ -38,9 +33,9 @@ class InstitutionOut(Schema):
     description: str
     kind: InstitutionKind
     sector: Sector | None
-    voivodeship: TerritoryRefOut
-    county: TerritoryRefOut | None = Field(description="Its powiat; none for a voivodeship's institution (ROPS).")
-    gmina: TerritoryRefOut | None = Field(description="Its gmina; none for a powiat's or voivodeship's institution.")
+    voivodeship: UnitRef
+    county: UnitRef | None = Field(description="Its powiat; none for a voivodeship's institution (ROPS).")
+    gmina: UnitRef | None = Field(description="Its gmina; none for a powiat's or voivodeship's institution.")
     serves: list[str] = Field(description="7-digit TERYT codes of the gminas it serves besides its own.")
     street: str
     postal_code: str
@@ -69,11 +64,7 @@ class InstitutionFilters(Schema):
     @field_validator("gmina", mode="before")
     @classmethod
     def _gmina_code(cls, value: Any) -> Any:
-        return checked_code(value, GMINA_CODE, ENTER_GMINA)
-
-
-def _unit(unit: Any) -> dict[str, str] | None:
-    return {"code": unit.code, "name": unit.name} if unit is not None else None
+        return check_gmina_code(value)
 
 
 def institution_out(institution: Institution) -> dict[str, Any]:
@@ -85,9 +76,9 @@ def institution_out(institution: Institution) -> dict[str, Any]:
         "description": institution.description,
         "kind": institution.kind,
         "sector": institution.sector or None,
-        "voivodeship": _unit(institution.voivodeship),
-        "county": _unit(institution.county),
-        "gmina": _unit(institution.municipality),
+        "voivodeship": unit(institution.voivodeship),
+        "county": unit(institution.county),
+        "gmina": unit(institution.municipality),
         "serves": sorted(gmina.code for gmina in institution.serves.all()),
         "street": institution.street,
         "postal_code": institution.postal_code,
@@ -113,16 +104,15 @@ def list_institutions(
     """Filters combine (all must hold). `gmina` keeps those located in the gmina and those
     serving it (a PCPR serves its powiat's gminas); an unknown code answers 422."""
     found = _institutions().filter(is_active=True).order_by("name", "id")
-    if filters.gmina:
-        gmina = gmina_by_code(filters.gmina)
+    gmina = known_gmina(filters.gmina)
+    if gmina is not None:
         found = found.filter(Q(municipality=gmina) | Q(pk__in=gmina.served_by.values("pk")))
     if filters.sector:
         found = found.filter(sector=filters.sector)
     if filters.kind:
         found = found.filter(kind=filters.kind)
-    offset = (paging.page - 1) * paging.page_size
-    page = list(found[offset : offset + paging.page_size])
-    return {"items": [institution_out(institution) for institution in page], "count": found.count()}
+    page, count = page_of(found, paging)
+    return {"items": [institution_out(institution) for institution in page], "count": count}
 
 
 @router.get("/{id}", response=InstitutionOut, summary="One institution's public data")

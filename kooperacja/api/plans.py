@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema
 
 from kooperacja.api.errors import ApiError
+from kooperacja.api.lists import page_of
 from kooperacja.api.paging import PageNumberPaging
 from kooperacja.api.referrals import ServiceRef
 from kooperacja.api.schemas import InstitutionRef
@@ -233,8 +234,7 @@ def case_basket(
     )
     if filters.status:
         items = items.filter(status=filters.status)
-    offset = (paging.page - 1) * paging.page_size
-    page = list(items[offset : offset + paging.page_size])
+    page, count = page_of(items, paging)
     audit_case(AuditAction.LIST, case, request=request, list="basket", via="api")
     return {
         "items": [
@@ -255,5 +255,5 @@ def case_basket(
             }
             for item in page
         ],
-        "count": items.count(),
+        "count": count,
     }

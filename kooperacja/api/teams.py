@@ -8,11 +8,16 @@ meeting's page gives the text only to those `sees_conference_text` lets read it 
 get when and where it is held, with `text_hidden: true`. The cases a conference discusses are
 never given here (they belong to the cases app's access rules).
 
+A task a case conference's decision gave is that conference's text too: its title and details
+go only to those who read the conference's text; the others get it as "Task of a case
+conference" with `text_hidden: true` (who does it, by when and its status stay visible, so the
+team's work can be followed).
+
 One change is offered, as on the site: the status of a task, by those who run the team, its
 responsible person, or staff of its responsible institution when no person is named (403 for
-anyone else who sees the team); an institution's API client changes the tasks of its
-institution that name no person. It carries the `version` the client read: 409 when the task
-changed meanwhile.
+anyone else who sees the team), all as `may_update_task` decides; an institution's API client
+is no person, so it acts as staff of its institution in its role. It carries the `version` the
+client read: 409 when the task changed meanwhile.
 """
 
 from __future__ import annotations
@@ -23,20 +28,21 @@ from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema
 from pydantic import field_validator
 
-from kooperacja.api.auth import ClientPrincipal
 from kooperacja.api.errors import ApiError
 from kooperacja.api.lists import UnitRef, check_gmina_code, known_gmina, page_of, unit
 from kooperacja.api.paging import PageNumberPaging
 from kooperacja.api.schemas import InstitutionRef
 from kooperacja.teams import tasks as task_service
 from kooperacja.teams.models import (
+    Attendance,
+    AttendanceQuerySet,
     InvitationResponse,
     Meeting,
     MeetingKind,
@@ -48,7 +54,7 @@ from kooperacja.teams.models import (
     TeamRole,
 )
 from kooperacja.teams.policies import (
-    TeamAccess,
+    conference_texts_read,
     get_meeting_for_user,
     get_task_for_user,
     get_team_for_user,
@@ -112,7 +118,7 @@ class MeetingItemOut(Schema):
     ends_at: dt.datetime
     place: str
     status: MeetingStatus
-    invited: int
+    invited: int = Field(description="Attendance rows counted as invited: sent an invitation, or recorded at all.")
     attended: int
 
 
@@ -124,7 +130,7 @@ class MeetingPageOut(Schema):
 class AttendanceOut(Schema):
     institution: InstitutionRef
     person: PersonRef | None
-    invited: bool
+    invited: bool = Field(description="Whether an invitation was sent.")
     response: InvitationResponse
     attended: bool | None = Field(description="null: not recorded.")
     hours: Decimal | None
@@ -159,8 +165,11 @@ class DecisionRef(Schema):
 class TaskOut(Schema):
     id: UUID
     team: TeamRefOut
-    title: str
-    description: str
+    title: str = Field(description='"Task of a case conference" when `text_hidden`.')
+    description: str = Field(description="Empty when `text_hidden`.")
+    text_hidden: bool = Field(
+        description="True for a task of a case conference's decision whose text the token's holder may not read."
+    )
     owner_institution: InstitutionRef
     owner: PersonRef | None = Field(description="The responsible person; null: the whole institution.")
     due_on: dt.date | None
@@ -246,19 +255,29 @@ def _meeting_item(meeting: Meeting, title: str) -> dict[str, Any]:
 
 
 def _with_attendance_counts(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
+    """The counts of a team's dashboard (`AttendanceQuerySet`), per meeting."""
     return meetings.annotate(
-        invited=Count("attendances", filter=Q(attendances__invited_at__isnull=False)),
-        came=Count("attendances", filter=Q(attendances__attended=True)),
+        invited=Count("attendances", filter=AttendanceQuerySet.invited_condition("attendances__")),
+        came=Count("attendances", filter=AttendanceQuerySet.came_condition("attendances__")),
     )
 
 
-def _task(task: Task, today: dt.date) -> dict[str, Any]:
+def _hidden_texts(user: Any, tasks: list[Task]) -> set[int]:
+    """The keys of the tasks whose text is a case conference's the user may not read (the tasks
+    read with `decision__meeting`)."""
+    meetings = {task.decision.meeting.pk: task.decision.meeting for task in tasks if task.decision is not None}
+    readable = conference_texts_read(user, meetings.values())
+    return {task.pk for task in tasks if task.decision is not None and task.decision.meeting_id not in readable}
+
+
+def _task(task: Task, today: dt.date, hidden: bool) -> dict[str, Any]:
     decision = task.decision
     return {
         "id": task.public_id,
         "team": {"id": task.team.public_id, "name": task.team.name},
-        "title": task.title,
-        "description": task.description,
+        "title": str(_("Task of a case conference")) if hidden else task.title,
+        "description": "" if hidden else task.description,
+        "text_hidden": hidden,
         "owner_institution": _institution(task.owner_institution),
         "owner": _person(task.owner_user),
         "due_on": task.due_on,
@@ -354,9 +373,8 @@ def meeting_detail(request: HttpRequest, id: UUID) -> dict[str, Any]:
     meeting, _access = get_meeting_for_user(request.user, id)
     sees_text = sees_conference_text(request.user, meeting)
     attendances = list(meeting.attendances.select_related("institution", "user").order_by("institution__name", "id"))
-    # The counts the list annotates, here from the rows the answer gives anyway.
-    meeting.invited = sum(row.invited_at is not None for row in attendances)  # type: ignore[attr-defined]
-    meeting.came = sum(row.attended is True for row in attendances)  # type: ignore[attr-defined]
+    counts = Attendance.objects.filter(meeting=meeting).counts()
+    meeting.invited, meeting.came = counts["invited"], counts["came"]  # type: ignore[attr-defined]
     decisions = list(meeting.decisions.order_by("number", "id")) if sees_text else []
     return {
         **_meeting_item(meeting, meeting.title if sees_text else meeting.listed_title),
@@ -402,16 +420,8 @@ def team_tasks(
         tasks = tasks.filter(owner_institution__public_id=filters.owner)
     listed = task_service.for_list(tasks, today).select_related("decision__meeting")
     page, count = page_of(listed, paging)
-    return {"items": [_task(task, today) for task in page], "count": count}
-
-
-def _may_update(user: Any, task: Task, access: TeamAccess) -> bool:
-    """`may_update_task` for a person. An institution's API client is no person: it changes only
-    the tasks of its institution that name nobody (the policy's rule compares the user's key
-    with the task's responsible person, and a client has no key)."""
-    if isinstance(user, ClientPrincipal):
-        return task.owner_user_id is None and task.owner_institution_id in access.member_institution_ids
-    return may_update_task(user, task, access)
+    hidden = _hidden_texts(request.user, page)
+    return {"items": [_task(task, today, task.pk in hidden) for task in page], "count": count}
 
 
 @router.post("/tasks/{id}/status", response=TaskOut, summary="Change the status of a task")
@@ -419,7 +429,7 @@ def task_status(request: HttpRequest, id: UUID, payload: TaskStatusIn) -> dict[s
     """As on the task's page: for those who run the team, the responsible person, and staff of
     the responsible institution when no person is named. A task done records the day."""
     task, access = get_task_for_user(request.user, id)
-    if not _may_update(request.user, task, access):
+    if not may_update_task(request.user, task, access):
         raise ApiError(403, _("Only those who run the team or are responsible for the task change its status."))
     try:
         task_service.set_status(request.user, task, payload.status, payload.version)
@@ -428,4 +438,4 @@ def task_status(request: HttpRequest, id: UUID, payload: TaskStatusIn) -> dict[s
     except DjangoValidationError as refused:
         raise ApiError(422, refused.messages[0], [(None, message) for message in refused.messages]) from None
     task = Task.objects.select_related("team", "owner_institution", "owner_user", "decision__meeting").get(pk=task.pk)
-    return _task(task, timezone.localdate())
+    return _task(task, timezone.localdate(), task.pk in _hidden_texts(request.user, [task]))

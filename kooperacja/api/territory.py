@@ -9,54 +9,26 @@ code filters the units below it; a code that is not well formed, or that names n
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema
 from pydantic import field_validator
-from pydantic_core import PydanticCustomError
 
-from kooperacja.api.errors import ApiError
+from kooperacja.api.lists import (
+    COUNTY_CODE,
+    ENTER_COUNTY,
+    ENTER_VOIVODESHIP,
+    VOIVODESHIP_CODE,
+    checked_code,
+    known_county,
+    known_voivodeship,
+    page_of,
+)
 from kooperacja.api.paging import PageNumberPaging
 from kooperacja.territory.models import County, Municipality, MunicipalityKind, MunicipalityPartKind, Voivodeship
 
 router = Router(tags=["territory"])
-
-VOIVODESHIP_CODE = re.compile(r"\d{2}")
-COUNTY_CODE = re.compile(r"\d{4}")
-GMINA_CODE = re.compile(r"\d{7}")
-
-ENTER_VOIVODESHIP = _("Enter the 2-digit TERYT code of the voivodeship.")
-ENTER_COUNTY = _("Enter the 4-digit TERYT code of the county (powiat).")
-ENTER_GMINA = _("Enter the 7-digit TERYT code of the gmina.")
-UNKNOWN_VOIVODESHIP = _("No voivodeship has this TERYT code.")
-UNKNOWN_COUNTY = _("No county (powiat) has this TERYT code.")
-UNKNOWN_GMINA = _("No gmina has this TERYT code.")
-
-
-def checked_code(value: Any, pattern: re.Pattern[str], message: Promise) -> Any:
-    """A TERYT code of the expected length, or a validation error in the client's language
-    (pydantic's own pattern message is English)."""
-    if value is not None and not (isinstance(value, str) and pattern.fullmatch(value)):
-        raise PydanticCustomError("teryt_code", str(message))
-    return value
-
-
-def gmina_by_code(code: str, field: str = "gmina") -> Municipality:
-    """The gmina of a (well-formed) 7-digit code; 422 naming the field when no gmina has it."""
-    found = Municipality.objects.filter(code=code).first()
-    if found is None:
-        raise ApiError(422, errors=[(field, str(UNKNOWN_GMINA))])
-    return found
-
-
-def _paged(queryset: QuerySet[Any], paging: PageNumberPaging.Input) -> tuple[list[Any], int]:
-    offset = (paging.page - 1) * paging.page_size
-    return list(queryset[offset : offset + paging.page_size]), queryset.count()
 
 
 class VoivodeshipOut(Schema):
@@ -127,23 +99,9 @@ class MunicipalityFilters(CountyFilters):
         return checked_code(value, COUNTY_CODE, ENTER_COUNTY)
 
 
-def _voivodeship(code: str) -> Voivodeship:
-    found = Voivodeship.objects.filter(code=code).first()
-    if found is None:
-        raise ApiError(422, errors=[("voivodeship", str(UNKNOWN_VOIVODESHIP))])
-    return found
-
-
-def _county(code: str) -> County:
-    found = County.objects.filter(code=code).first()
-    if found is None:
-        raise ApiError(422, errors=[("county", str(UNKNOWN_COUNTY))])
-    return found
-
-
 @router.get("/voivodeships", response=VoivodeshipPage, auth=None, summary="Voivodeships, by TERYT code")
 def list_voivodeships(request: HttpRequest, paging: Query[PageNumberPaging.Input]) -> dict[str, Any]:
-    found, count = _paged(Voivodeship.objects.order_by("code"), paging)
+    found, count = page_of(Voivodeship.objects.order_by("code"), paging)
     return {"items": [{"code": v.code, "name": v.name} for v in found], "count": count}
 
 
@@ -154,8 +112,8 @@ def list_counties(
     """`voivodeship` keeps the counties of one voivodeship; an unknown code answers 422."""
     counties = County.objects.select_related("voivodeship").order_by("code")
     if filters.voivodeship:
-        counties = counties.filter(voivodeship=_voivodeship(filters.voivodeship))
-    found, count = _paged(counties, paging)
+        counties = counties.filter(voivodeship=known_voivodeship(filters.voivodeship))
+    found, count = page_of(counties, paging)
     return {
         "items": [{"code": c.code, "name": c.name, "voivodeship": c.voivodeship.code} for c in found],
         "count": count,
@@ -170,10 +128,10 @@ def list_gminas(
     unknown code answers 422."""
     gminas = Municipality.objects.with_parents().prefetch_related("parts").order_by("code")
     if filters.voivodeship:
-        gminas = gminas.filter(county__voivodeship=_voivodeship(filters.voivodeship))
+        gminas = gminas.filter(county__voivodeship=known_voivodeship(filters.voivodeship))
     if filters.county:
-        gminas = gminas.filter(county=_county(filters.county))
-    found, count = _paged(gminas, paging)
+        gminas = gminas.filter(county=known_county(filters.county))
+    found, count = page_of(gminas, paging)
     return {
         "items": [
             {

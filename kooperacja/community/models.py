@@ -9,13 +9,16 @@ platform's own aggregates shown beside them are computed with small cells suppre
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
-from typing import Any
+from decimal import Decimal
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.files.storage import storages
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -290,6 +293,42 @@ class ProjectStatus(models.TextChoices):
     CANCELLED = "cancelled", pgettext_lazy("project", "cancelled")
 
 
+_MONEY = models.DecimalField(max_digits=14, decimal_places=2)
+
+
+class Days(Protocol):
+    """A span of days, both ends included (the evaluation's periods are such spans)."""
+
+    @property
+    def start(self) -> dt.date: ...
+
+    @property
+    def end(self) -> dt.date: ...
+
+
+class SocialProjectQuerySet(models.QuerySet["SocialProject"]):
+    def with_totals(self, period: Days | None = None) -> SocialProjectQuerySet:
+        """Each project with `planned_total` (its budget lines) and `spent_total` (its
+        expenses), 0 when none, as subqueries in the one query of a list, whatever its length.
+        With a `period`, `spent_total` holds the expenses dated up to its end and
+        `spent_in_period` those dated in it (the evaluation's budget execution)."""
+        spent = Expense.objects.filter(project=OuterRef("pk"))
+        totals = {"planned_total": _sum(BudgetLine.objects.filter(project=OuterRef("pk")), "planned")}
+        if period is None:
+            return self.annotate(**totals, spent_total=_sum(spent, "amount"))
+        return self.annotate(
+            **totals,
+            spent_total=_sum(spent.filter(spent_on__lte=period.end), "amount"),
+            spent_in_period=_sum(spent.filter(spent_on__range=(period.start, period.end)), "amount"),
+        )
+
+
+def _sum(rows: models.QuerySet[Any], field: str) -> Coalesce:
+    """A subquery summing `field` over `rows` (filtered by the outer project), 0 when none."""
+    summed = rows.order_by().values("project").annotate(total=Sum(field)).values("total")
+    return Coalesce(Subquery(summed, output_field=_MONEY), Value(Decimal(0)), output_field=_MONEY)
+
+
 class SocialProject(models.Model):
     """Projekt socjalny of a gmina (the pilot's social package of 56 000 zł): goal, target
     group, the team and needs it answers, a budget by category, expenses, activities and
@@ -327,6 +366,8 @@ class SocialProject(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("changed"), default=timezone.now)
     version = models.PositiveIntegerField(_("version"), default=1)
+
+    objects = SocialProjectQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("social project")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from importlib import import_module
 from typing import Any
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from kooperacja.teams.models import (
@@ -24,6 +24,7 @@ from kooperacja.teams.models import (
     Obligation,
     ObligationStatus,
     Task,
+    TaskQuerySet,
     TaskStatus,
     Team,
 )
@@ -110,27 +111,25 @@ def _obligations(team: Team) -> list[tuple[str, int]]:
 
 
 def _attendance(team: Team, since: dt.datetime, until: dt.datetime) -> dict[str, int]:
-    """Of those invited to (or recorded at) the held meetings of the period, how many came."""
+    """Of those invited to the held meetings of the period, how many came
+    (`AttendanceQuerySet` says who counts as invited)."""
     return Attendance.objects.filter(
         meeting__team=team,
         meeting__status=MeetingStatus.HELD,
         meeting__starts_at__gte=since,
         meeting__starts_at__lt=until,
-    ).aggregate(
-        invited=Count("id", filter=Q(invited_at__isnull=False) | Q(attended__isnull=False)),
-        came=Count("id", filter=Q(attended=True)),
-    )
+    ).counts()
 
 
 def _decision_tasks(team: Team, since: dt.datetime, until: dt.datetime) -> dict[str, int]:
-    done = Q(status=TaskStatus.DONE)
+    """The tasks of the period's decisions: how many, how many done, how many done on time."""
     return (
-        Task.objects.filter(team=team, decision__meeting__starts_at__gte=since, decision__meeting__starts_at__lt=until)
-        .exclude(status=TaskStatus.CANCELLED)
+        Task.objects.filter(team=team)
+        .decided_between(since, until)
         .aggregate(
             total=Count("id"),
-            done=Count("id", filter=done),
-            on_time=Count("id", filter=done & (Q(due_on__isnull=True) | Q(done_on__lte=F("due_on")))),
+            done=Count("id", filter=Q(status=TaskStatus.DONE)),
+            on_time=Count("id", filter=TaskQuerySet.done_on_time_condition()),
         )
     )
 

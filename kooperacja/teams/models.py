@@ -380,6 +380,37 @@ class InvitationResponse(models.TextChoices):
     DECLINED = "declined", _("will not come")
 
 
+class AttendanceQuerySet(models.QuerySet["Attendance"]):
+    """The one rule of attendance that every count of a team's meetings uses (its dashboard,
+    the evaluation's team activity, the API): an attendance row counts among the *invited*
+    when an invitation was sent or its presence was recorded at all (a partner who came
+    uninvited was still expected), and among those who *came* when it attended."""
+
+    @staticmethod
+    def invited_condition(prefix: str = "") -> Q:
+        """The rule of `invited()` as a condition (for `Count(filter=…)`); `prefix` leads from
+        the model queried to the attendance row (`"attendances__"` from a meeting)."""
+        return Q(**{f"{prefix}invited_at__isnull": False}) | Q(**{f"{prefix}attended__isnull": False})
+
+    @staticmethod
+    def came_condition(prefix: str = "") -> Q:
+        """The rule of `came()` as a condition; `prefix` as for `invited_condition`."""
+        return Q(**{f"{prefix}attended": True})
+
+    def invited(self) -> AttendanceQuerySet:
+        return self.filter(self.invited_condition())
+
+    def came(self) -> AttendanceQuerySet:
+        return self.filter(self.came_condition())
+
+    def counts(self) -> dict[str, int]:
+        """`{"invited": …, "came": …}` of these rows, in one query."""
+        return self.aggregate(
+            invited=models.Count("pk", filter=self.invited_condition()),
+            came=models.Count("pk", filter=self.came_condition()),
+        )
+
+
 class Attendance(models.Model):
     """One person (or an institution not yet represented by a named person) at a meeting:
     invited or not, their answer, and whether they came and for how many hours."""
@@ -402,6 +433,8 @@ class Attendance(models.Model):
     )
     attended = models.BooleanField(_("attended"), null=True, blank=True)
     hours = models.DecimalField(_("hours given"), max_digits=4, decimal_places=1, null=True, blank=True)
+
+    objects = AttendanceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("attendance")
@@ -516,6 +549,23 @@ class TaskQuerySet(models.QuerySet["Task"]):
 
     def overdue(self, today: Any = None) -> TaskQuerySet:
         return self.unfinished().filter(due_on__lt=today or timezone.localdate())
+
+    def decided_between(self, since: Any, until: Any) -> TaskQuerySet:
+        """The tasks a period's decisions gave: those of decisions taken at meetings starting
+        from `since` up to (not including) `until`, cancelled ones left out (no longer
+        anyone's work). A team's dashboard and the evaluation's team activity count these."""
+        return self.filter(decision__meeting__starts_at__gte=since, decision__meeting__starts_at__lt=until).exclude(
+            status=TaskStatus.CANCELLED
+        )
+
+    @staticmethod
+    def done_on_time_condition() -> Q:
+        """The rule of `done_on_time()` as a condition (for `Count(filter=…)`)."""
+        return Q(status=TaskStatus.DONE) & (Q(due_on__isnull=True) | Q(done_on__lte=F("due_on")))
+
+    def done_on_time(self) -> TaskQuerySet:
+        """Tasks done by their due day; a task with no due day is on time once done."""
+        return self.filter(self.done_on_time_condition())
 
 
 class Task(models.Model):

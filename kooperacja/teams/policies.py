@@ -16,6 +16,7 @@ through the cases app's own access rules (`cases.policies.case_access`), never t
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any
@@ -26,13 +27,14 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from kooperacja.cases.policies import case_access, knows_identity
+from kooperacja.cases.policies import listed_cases, visible_cases, with_seen_as
 from kooperacja.core.policies import institution_ids_with_role, is_platform_admin, memberships
 from kooperacja.core.roles import Role
 from kooperacja.teams.models import (
     RUNNING_ROLES,
     Agreement,
     Meeting,
+    MeetingCase,
     MeetingKind,
     Obligation,
     Survey,
@@ -196,26 +198,45 @@ def get_survey_for_user(user: Any, public_id: UUID | str) -> tuple[Survey, TeamA
 
 def may_update_task(user: Any, task: Task, access: TeamAccess) -> bool:
     """Those who run the team, the responsible person, and staff of the responsible institution
-    when no person is named, may change a task's status."""
-    if access.runs or task.owner_user_id == getattr(user, "pk", None):
+    when no person is named, may change a task's status. An institution's API client is no
+    person (its key is None): it is never the responsible person, only staff of its institution."""
+    if access.runs:
         return True
-    return task.owner_user_id is None and task.owner_institution_id in access.member_institution_ids
+    if task.owner_user_id is not None:
+        return task.owner_user_id == getattr(user, "pk", None)
+    return task.owner_institution_id in access.member_institution_ids
 
 
 def sees_conference_text(user: Any, meeting: Meeting) -> bool:
     """Whether the user may read what the team wrote about a meeting: its title, agenda,
-    minutes, decisions and attachments. A case conference's text may name a family, so it is
-    read only by the one who planned it and by those the cases app lets know who one of its
-    cases is about; everyone else who sees the team sees only when and where it is held."""
-    if meeting.kind != MeetingKind.CASE_CONFERENCE:
-        return True
-    if meeting.created_by_id is not None and meeting.created_by_id == getattr(user, "pk", None):
-        return True
-    for link in meeting.case_links.select_related("case"):
-        access = case_access(user, link.case)
-        if access is not None and knows_identity(access):
-            return True
-    return False
+    minutes, decisions (and the tasks they gave) and attachments. A case conference's text may
+    name a family, so it is read only by the one who planned it and by those the cases app
+    lets know who one of its cases is about; everyone else who sees the team sees only when
+    and where it is held."""
+    return meeting.pk in conference_texts_read(user, [meeting])
+
+
+def conference_texts_read(user: Any, meetings: Iterable[Meeting]) -> set[int]:
+    """The keys of the meetings whose text the user may read (`sees_conference_text`'s rule),
+    for a whole page of them in a fixed number of queries. A linked case names its family to the
+    user as the list of cases would (`listed_cases`: the whole view, or the shared view with
+    consent for identity from every person of the case)."""
+    meetings = list(meetings)
+    me = getattr(user, "pk", None)
+    readable = {
+        meeting.pk
+        for meeting in meetings
+        if meeting.kind != MeetingKind.CASE_CONFERENCE or (me is not None and meeting.created_by_id == me)
+    }
+    conferences = {meeting.pk for meeting in meetings} - readable
+    if not conferences:
+        return readable
+    links = list(MeetingCase.objects.filter(meeting_id__in=conferences).values_list("meeting_id", "case_id"))
+    if not links:
+        return readable
+    cases = with_seen_as(user, visible_cases(user).filter(pk__in={case_id for _meeting, case_id in links}))
+    named = {row.case.pk for row in listed_cases(user, list(cases)) if row.named}
+    return readable | {meeting_id for meeting_id, case_id in links if case_id in named}
 
 
 def visible_meetings(user: Any) -> QuerySet[Meeting]:

@@ -24,7 +24,7 @@ def test_an_analyst_goes_from_the_voivodeship_to_a_powiat(sign_in, visit, screen
     page.get_by_label("Okres").select_option("2019")
     page.get_by_role("button", name="Pokaż").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("2019 r.")
-    expect(page.get_by_role("columnheader", name="2018 r.")).to_be_visible()
+    expect(page.get_by_role("columnheader", name="2018 r.").first).to_be_visible()
     assert int(page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")) <= 0
     screenshot(f"evaluation-voivodeship-{viewport}")
 

@@ -32,6 +32,9 @@ def test_an_animator_reads_the_network_of_the_powiat(sign_in, visit, screenshot,
     expect(picture.locator("text").filter(has_text="GOPS Mirzec")).to_have_count(1)
     expect(page.locator(".network-legend li").first).to_be_visible()
     expect(page.locator("#table-network-central")).to_be_visible()
+    # The pairs and the years are tables like the others: each can be downloaded.
+    for key in ("network-pairs", "network-years"):
+        expect(page.locator(f"a[href='/evaluation/powiat/2611/tables/{key}.csv?period=2018']")).to_be_visible()
     assert int(page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")) <= 0
     screenshot(f"evaluation-network-{viewport}")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 
 import pytest
 from django.db import connection
@@ -430,3 +431,18 @@ def test_it_shows_few_and_many_clients_and_tokens_with_the_same_queries(
     assert "System 9" in listing.content.decode()
     assert detail.status_code == 200
     assert "Drugi 9" in detail.content.decode()
+
+
+def test_it_answers_an_oversized_request_in_the_error_shape(client, settings, persona):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    many = client.get("/api/v1/services", {f"x{n}": "1" for n in range(20)})
+    assert many.status_code == 400 and many.json()["detail"] == "Żądanie ma zbyt wiele parametrów."
+    _, secret = tokens.issue_personal_token(persona("szkola.mirzec"), name="t", scope="read_write")
+    big = client.post(
+        f"/api/v1/referrals/{uuid.uuid4()}/accept",
+        "x" * 5000,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {secret}",
+    )
+    assert big.status_code == 413 and big.json()["detail"] == "Żądanie jest zbyt duże."

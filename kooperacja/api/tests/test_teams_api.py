@@ -299,3 +299,123 @@ def test_an_institutions_api_client_changes_only_its_tasks_that_name_nobody(clie
     assert refused.status_code == 403
     named.refresh_from_db()
     assert named.status == TaskStatus.OPEN
+
+
+def test_an_institutions_api_client_may_not_change_another_institutions_task_that_names_nobody(client: Any) -> None:
+    team = make_team()
+    police_task = make_task(team, owner=None, owner_institution=institution_of("policja.mirzec"))
+    answer = client.post(
+        f"{API}/tasks/{police_task.public_id}/status",
+        json.dumps({"status": "done", "version": 1}),
+        content_type="application/json",
+        **client_token("szkola.mirzec", "partner_staff"),
+    )
+    assert answer.status_code == 403
+    police_task.refresh_from_db()
+    assert police_task.status == TaskStatus.OPEN
+
+
+def test_an_animators_api_client_changes_any_task_of_the_team_its_role_runs(client: Any) -> None:
+    team = make_team()
+    auth = client_token("pcpr.starachowice", "animator")
+    named = make_task(team, owner="policja.mirzec")
+    answer = client.post(
+        f"{API}/tasks/{named.public_id}/status",
+        json.dumps({"status": "in_progress", "version": 1}),
+        content_type="application/json",
+        **auth,
+    )
+    assert answer.status_code == 200, answer.content
+    named.refresh_from_db()
+    assert named.status == TaskStatus.IN_PROGRESS
+
+
+# --- A case conference's tasks ------------------------------------------------------------------
+
+
+@pytest.fixture
+def conference_task(conference: Any) -> Any:
+    """A task the conference's decision gave, whose title and details name the family."""
+    return make_task(
+        conference.team,
+        owner="szkola.mirzec",
+        decision=conference.decisions.get(),
+        title="Rozmowa z Zawadzkimi o szkole",
+        description="Ustalić z Zawadzkimi plan zajęć.",
+    )
+
+
+def test_it_lists_a_conferences_task_without_its_text_to_whom_may_not_read_the_conference(
+    client: Any, conference_task: Any
+) -> None:
+    answer = client.get(
+        f"{API}/teams/{conference_task.team.public_id}/tasks", HTTP_ACCEPT_LANGUAGE="en", **token("policja.mirzec")
+    )
+    assert answer.status_code == 200
+    assert "Zawadzk" not in answer.content.decode()
+    (item,) = answer.json()["items"]
+    assert (item["title"], item["description"], item["text_hidden"]) == ("Task of a case conference", "", True)
+    # Who does it, by when and how far it got stay visible.
+    assert item["owner_institution"]["name"] == institution_of("szkola.mirzec").name
+    assert item["status"] == "open"
+
+
+def test_it_gives_a_conferences_task_whole_to_the_caseworker(client: Any, conference_task: Any) -> None:
+    body = get(client, f"/teams/{conference_task.team.public_id}/tasks", "gops.mirzec").json()
+    (item,) = body["items"]
+    assert item["text_hidden"] is False
+    assert (item["title"], item["description"]) == ("Rozmowa z Zawadzkimi o szkole", "Ustalić z Zawadzkimi plan zajęć.")
+
+
+def test_it_answers_a_status_change_of_a_conferences_task_without_its_text(client: Any, conference_task: Any) -> None:
+    # The school is responsible for the task but cannot read the conference: it may do the
+    # work and report it, and still the answer does not name the family.
+    answer = post_status(client, conference_task, "szkola.mirzec", {"status": "done", "version": 1})
+    assert answer.status_code == 200, answer.content
+    assert answer.json()["text_hidden"] is True
+    assert "Zawadzk" not in answer.content.decode()
+
+
+def test_it_counts_as_invited_whoever_the_teams_dashboard_counts(client: Any) -> None:
+    team = make_team()
+    meeting = make_meeting(team, starts_at=timezone.now() - dt.timedelta(days=3))
+    Attendance.objects.create(
+        meeting=meeting, institution=institution_of("policja.mirzec"), invited_at=timezone.now(), attended=True
+    )
+    Attendance.objects.create(meeting=meeting, institution=institution_of("szkola.mirzec"), invited_at=timezone.now())
+    # Came without an invitation: the dashboard counts the row among the invited, and so does the API.
+    Attendance.objects.create(meeting=meeting, institution=institution_of("lider.mirzec"), attended=True)
+    (item,) = get(client, f"/teams/{team.public_id}/meetings", "lider.mirzec").json()["items"]
+    assert (item["invited"], item["attended"]) == (3, 2)
+    shown = get(client, f"/meetings/{meeting.public_id}", "lider.mirzec").json()
+    assert (shown["invited"], shown["attended"]) == (3, 2)
+
+
+CONFERENCE_TASK_LIST_QUERIES = 10
+
+
+@pytest.mark.parametrize("username", ["policja.mirzec", "gops.mirzec"])
+def test_it_lists_the_tasks_of_few_and_many_conferences_with_the_same_queries(
+    client: Any, django_assert_max_num_queries: Any, username: str
+) -> None:
+    auth = token(username)
+    team = make_team()
+    case = make_case(lead=user("gops.mirzec"), person=make_person("Jan", "Zawadzki"))
+
+    def conference_with_a_task(day: int) -> None:
+        meeting = make_meeting(
+            team, kind=MeetingKind.CASE_CONFERENCE, starts_at=timezone.now() - dt.timedelta(days=day)
+        )
+        MeetingCase.objects.create(meeting=meeting, case=case, municipality_id=case.municipality_id)
+        make_task(team, decision=Decision.objects.create(meeting=meeting, number=1, text="Ustalono"))
+
+    conference_with_a_task(1)
+    path = f"{API}/teams/{team.public_id}/tasks"
+    with django_assert_max_num_queries(CONFERENCE_TASK_LIST_QUERIES):
+        assert client.get(path, **auth).status_code == 200
+    for day in range(2, 12):
+        conference_with_a_task(day)
+    with django_assert_max_num_queries(CONFERENCE_TASK_LIST_QUERIES):
+        body = client.get(path, **auth).json()
+    assert body["count"] == 11
+    assert {item["text_hidden"] for item in body["items"]} == {username == "policja.mirzec"}

@@ -10,16 +10,14 @@ app's own rules (`case_access`); to everyone else they are "a case".
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet, Sum
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
@@ -44,10 +42,9 @@ from kooperacja.community.forms.projects import (
     ProjectForm,
 )
 from kooperacja.community.models import (
-    BudgetLine,
-    Expense,
     ProjectStatus,
     SocialProject,
+    SocialProjectQuerySet,
 )
 from kooperacja.community.project_policies import ProjectAccess
 from kooperacja.core import audit
@@ -60,8 +57,6 @@ from kooperacja.core.policies import is_platform_admin
 from kooperacja.institutions.models import Institution
 from kooperacja.teams.dashboard import BAR_MAX
 from kooperacja.territory.models import Municipality
-
-MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
 
 TABS = [
     ("overview", "community:project", gettext_lazy("Project")),
@@ -79,25 +74,6 @@ def project_page(project: SocialProject, access: ProjectAccess, **context: Any) 
 
 
 # --- The list ------------------------------------------------------------------------------
-
-
-def _total(model_rows: QuerySet[Any]) -> Coalesce:
-    return Coalesce(Subquery(model_rows), Value(Decimal(0)), output_field=MONEY_FIELD)
-
-
-def with_totals(projects: QuerySet[SocialProject]) -> QuerySet[SocialProject]:
-    """Each project with its planned and spent totals, in the list's one query."""
-    planned = (
-        BudgetLine.objects.filter(project=OuterRef("pk"))
-        .order_by()
-        .values("project")
-        .annotate(total=Sum("planned"))
-        .values("total")
-    )
-    spent = (
-        Expense.objects.filter(project=OuterRef("pk")).order_by().values("project").annotate(total=Sum("amount"))
-    ).values("total")
-    return projects.annotate(planned_total=_total(planned), spent_total=_total(spent))
 
 
 class ProjectFilter(forms.Form):
@@ -135,7 +111,13 @@ def project_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             projects = projects.filter(status=chosen.cleaned_data["status"])
     elif chosen.is_bound:
         projects = projects.none()  # the form says what to correct
-    rows = with_totals(projects.select_related("municipality", "institution")).order_by("-starts_on", "title", "id")
+    # `visible_projects` is typed as a plain QuerySet; what it returns is SocialProject's own.
+    rows = (
+        cast(SocialProjectQuerySet, projects)
+        .with_totals()
+        .select_related("municipality", "institution")
+        .order_by("-starts_on", "title", "id")
+    )
     context = {
         "projects": list(rows),
         "filter": chosen,
