@@ -54,8 +54,17 @@ def _reach(user: Any) -> tuple[set[int], set[int], set[int], set[int]]:
 
 
 def reads_dashboards(user: Any) -> bool:
-    """Whether the user reads any dashboard (for the menu)."""
-    return is_platform_admin(user) or any(_reach(user))
+    """Whether the user reads any dashboard (for the menu, so asking the database nothing: only
+    a regional analyst leads a programme, and an analyst reads a voivodeship anyway)."""
+    if is_platform_admin(user):
+        return True
+    for membership in memberships(user):
+        institution = membership.institution
+        if membership.role == Role.ADMIN:
+            continue
+        if membership.role == Role.REGIONAL_ANALYST or institution.municipality_id or institution.county_id:
+            return True
+    return False
 
 
 def may_read(user: Any, scope: Scope) -> bool:
