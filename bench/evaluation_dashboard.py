@@ -34,6 +34,7 @@ figures; a section added to the dashboard gets timed once its entry is added her
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import statistics
@@ -85,12 +86,22 @@ CLOSED = "t.closed_at >= %(start_at)s AND t.closed_at < %(end_at)s AND t.sent_at
 REFERRALS_TOUCHING_RECEIVER = REFERRALS_TOUCHING.replace(
     "FROM plans_referral t", "FROM plans_referral t JOIN institutions_institution i ON i.id = t.to_institution_id"
 )
+SENT = "t.sent_at >= %(start_at)s AND t.sent_at < %(end_at)s"
+# The table's counts and, since the privacy fixes, the distinct cases (families) behind each.
 REFERRAL_TABLE_COUNTS = f"""
-    count(*) FILTER (WHERE t.sent_at >= %(start_at)s AND t.sent_at < %(end_at)s) AS sent,
+    count(*) FILTER (WHERE {SENT}) AS sent,
     count(*) FILTER (WHERE {ANSWERED} AND t.status <> 'declined') AS accepted,
     count(*) FILTER (WHERE {ANSWERED} AND t.status = 'declined') AS declined,
     count(*) FILTER (WHERE {CLOSED} AND t.status = 'completed') AS completed,
-    count(*) FILTER (WHERE {CLOSED}) AS closed"""
+    count(*) FILTER (WHERE {CLOSED}) AS closed,
+    count(DISTINCT t.case_id) FILTER (WHERE {SENT}) AS sent_cases,
+    count(DISTINCT t.case_id) FILTER (WHERE {ANSWERED} AND t.status <> 'declined') AS accepted_cases,
+    count(DISTINCT t.case_id) FILTER (WHERE {ANSWERED} AND t.status = 'declined') AS declined_cases,
+    count(DISTINCT t.case_id) FILTER (WHERE {CLOSED} AND t.status = 'completed') AS completed_cases,
+    count(DISTINCT t.case_id) FILTER (WHERE {CLOSED} AND t.status <> 'completed') AS closed_otherwise_cases"""
+DECLINED = f"""
+    FROM plans_referral t {IN_VOIVODESHIP}
+    AND {ANSWERED} AND t.status = 'declined'"""
 
 # Teams: a team, its meetings and tasks belong to the team's gmina.
 
@@ -145,7 +156,9 @@ CERTIFICATES = f"""
                          AND e.user_id = c.user_id AND e.institution_id IS NOT NULL)
              AND {MEMBER_IN.format(user="c.user_id")}))"""
 CERTIFICATE_COUNTS = (
-    "count(*) FILTER (WHERE c.training_id IS NOT NULL), count(*) FILTER (WHERE c.course_id IS NOT NULL)"
+    "count(*) FILTER (WHERE c.training_id IS NOT NULL), count(*) FILTER (WHERE c.course_id IS NOT NULL), "
+    "count(DISTINCT c.user_id) FILTER (WHERE c.training_id IS NOT NULL), "
+    "count(DISTINCT c.user_id) FILTER (WHERE c.course_id IS NOT NULL)"
 )
 
 # Plans: an IPW under way, finished in the period; a goal's outcome dated by its last change,
@@ -155,11 +168,23 @@ PLAN_FINISHED = "t.agreed_on IS NOT NULL AND t.ended_on BETWEEN %(start)s AND %(
 PLAN_COUNTS = f"""
     count(DISTINCT t.case_id) FILTER (WHERE {PLAN_RUNNING}) AS running,
     count(*) FILTER (WHERE {PLAN_FINISHED} AND t.status = 'completed') AS completed,
-    count(*) FILTER (WHERE {PLAN_FINISHED} AND t.status = 'ended') AS ended"""
+    count(*) FILTER (WHERE {PLAN_FINISHED} AND t.status = 'ended') AS ended,
+    count(DISTINCT t.case_id) FILTER (WHERE {PLAN_FINISHED} AND t.status = 'completed') AS completed_cases,
+    count(DISTINCT t.case_id) FILTER (WHERE {PLAN_FINISHED} AND t.status = 'ended') AS ended_cases"""
 GOAL_DAY = "(t.updated_at AT TIME ZONE %(zone)s)::date"
+GOAL_STATUSES = ("achieved", "partly", "not_achieved")
+# Per outcome: the goals, the families (cases) behind them and the families with goals of
+# another outcome (the rest of the share); and all families with an outcome.
 GOAL_OUTCOMES = f"""
-    SELECT count(*) FILTER (WHERE t.status = 'achieved'), count(*) FILTER (WHERE t.status = 'partly'),
-           count(*) FILTER (WHERE t.status = 'not_achieved')
+    SELECT count(DISTINCT p.case_id),
+      {
+    ", ".join(
+        f"count(*) FILTER (WHERE t.status = '{status}'), "
+        f"count(DISTINCT p.case_id) FILTER (WHERE t.status = '{status}'), "
+        f"count(DISTINCT p.case_id) FILTER (WHERE t.status <> '{status}')"
+        for status in GOAL_STATUSES
+    )
+}
     FROM plans_goal t JOIN plans_cooperationplan p ON p.id = t.plan_id {IN_VOIVODESHIP}
     AND t.status IN ('achieved', 'partly', 'not_achieved')
     AND least({GOAL_DAY}, coalesce(p.ended_on, {GOAL_DAY})) BETWEEN %(start)s AND %(end)s"""
@@ -196,6 +221,109 @@ ASSESSMENT_CHANGES = """
       JOIN assessment_domain ed ON ed.id = earliest.domain_id AND ed.code = ld.code
     )"""
 
+# Services (the resource map): a service is listed when it is active or temporarily closed and
+# its institution active; it counts in each gmina its service areas reach. Main categories are
+# the top-level terms in use of the categories' taxonomy, each with every term in use below it.
+LISTED = """directory_service s JOIN institutions_institution si ON si.id = s.institution_id
+    WHERE si.is_active AND s.status IN ('active', 'temporarily closed')"""
+SERVED_IN_VOIVODESHIP = """EXISTS (SELECT 1 FROM directory_servedmunicipality sm
+    JOIN territory_municipality m ON m.id = sm.municipality_id
+    JOIN territory_county k ON k.id = m.county_id
+    WHERE sm.service_id = s.id AND k.voivodeship_id = %(voivodeship)s)"""
+MAIN_CATEGORIES = """RECURSIVE tree AS (
+      SELECT t.id, t.id AS root FROM directory_taxonomyterm t JOIN directory_taxonomy x ON x.id = t.taxonomy_id
+      WHERE x.code = 'kooperacja-categories' AND t.is_active AND t.parent_id IS NULL
+      UNION ALL
+      SELECT c.id, tree.root FROM directory_taxonomyterm c JOIN tree ON c.parent_id = tree.id WHERE c.is_active)"""
+GMINAS = """SELECT m.id, m.county_id FROM territory_municipality m JOIN territory_county k ON k.id = m.county_id
+    WHERE k.voivodeship_id = %(voivodeship)s"""
+# The gap matrix (gmina × main category: the listed services its residents can use), reduced to
+# what the section publishes: per main category the gminas without a service, per powiat the gaps.
+GAP_MATRIX = f"""
+    WITH {MAIN_CATEGORIES},
+    gminas AS ({GMINAS}),
+    cells AS (
+      SELECT sm.municipality_id, tree.root, count(DISTINCT a.service_id) AS services
+      FROM directory_servedmunicipality sm
+      JOIN gminas g ON g.id = sm.municipality_id
+      JOIN directory_serviceattribute a ON a.service_id = sm.service_id
+      JOIN tree ON tree.id = a.taxonomy_term_id
+      WHERE sm.service_id IN (SELECT s.id FROM {LISTED})
+      GROUP BY 1, 2),
+    grid AS (
+      SELECT g.id, g.county_id, r.root, coalesce(c.services, 0) AS services
+      FROM gminas g CROSS JOIN (SELECT DISTINCT root FROM tree) r
+      LEFT JOIN cells c ON c.municipality_id = g.id AND c.root = r.root)"""
+
+
+def network_edges(periods: int) -> str:
+    """The cooperation network's pairs: (institution a, institution b, kind, count in each of
+    `periods` periods) for referrals sent, shared cases, co-attended meetings and shared G-PZK
+    teams of the voivodeship — one UNION ALL, as `evaluation.network` sends it. Parameters
+    `p<i>_start_at`/`p<i>_end_at` (aware bounds), `p<i>_start`/`p<i>_after` (dates: the first day
+    and the day after the last), `first_at`/`last_at` the bounds of them all."""
+    indexes = range(periods)
+
+    def active(t: str, since: str, until: str, i: int, dates: bool = False) -> str:
+        start, end = (f"%(p{i}_start)s", f"%(p{i}_after)s") if dates else (f"%(p{i}_start_at)s", f"%(p{i}_end_at)s")
+        return f"{t}.{since} < {end} AND ({t}.{until} IS NULL OR {t}.{until} > {start})"
+
+    referrals = ", ".join(
+        f"count(*) FILTER (WHERE t.sent_at >= %(p{i}_start_at)s AND t.sent_at < %(p{i}_end_at)s)" for i in indexes
+    )
+    cases = ", ".join(
+        f"count(DISTINCT t.case_id) FILTER (WHERE {active('t', 'started_at', 'ended_at', i)}"
+        f" AND {active('o', 'started_at', 'ended_at', i)})"
+        for i in indexes
+    )
+    meetings = ", ".join(
+        f"count(DISTINCT t.meeting_id) FILTER (WHERE mt.starts_at >= %(p{i}_start_at)s"
+        f" AND mt.starts_at < %(p{i}_end_at)s)"
+        for i in indexes
+    )
+    teams = ", ".join(
+        f"count(DISTINCT t.team_id) FILTER (WHERE {active('t', 'joined_on', 'left_on', i, True)}"
+        f" AND {active('o', 'joined_on', 'left_on', i, True)})"
+        for i in indexes
+    )
+    kinds = "('case_team', 'basket_item', 'case_conference')"
+    return f"""
+        SELECT t.from_institution_id, t.to_institution_id, 'referral', {referrals}
+        FROM plans_referral t {IN_VOIVODESHIP}
+        AND t.sent_at >= %(first_at)s AND t.sent_at < %(last_at)s
+        GROUP BY 1, 2
+        UNION ALL
+        SELECT t.institution_id, o.institution_id, 'shared_case', {cases}
+        FROM cases_participation t
+        JOIN cases_participation o
+          ON o.case_id = t.case_id AND o.kind IN {kinds} AND o.institution_id > t.institution_id
+        {IN_VOIVODESHIP.strip()}
+        AND t.kind IN {kinds} AND t.started_at < %(last_at)s AND (t.ended_at IS NULL OR t.ended_at > %(first_at)s)
+        GROUP BY 1, 2
+        UNION ALL
+        SELECT t.institution_id, o.institution_id, 'meeting', {meetings}
+        FROM teams_attendance t JOIN teams_meeting mt ON mt.id = t.meeting_id
+        JOIN teams_attendance o ON o.meeting_id = t.meeting_id AND o.attended AND o.institution_id > t.institution_id
+        JOIN territory_municipality m ON m.id = mt.municipality_id
+        JOIN territory_county k ON k.id = m.county_id
+        WHERE k.voivodeship_id = %(voivodeship)s AND t.attended AND mt.status <> 'cancelled'
+        AND mt.starts_at >= %(first_at)s AND mt.starts_at < %(last_at)s
+        GROUP BY 1, 2
+        UNION ALL
+        SELECT t.institution_id, o.institution_id, 'team', {teams}
+        FROM teams_teammember t
+        JOIN teams_teammember o ON o.team_id = t.team_id AND o.institution_id > t.institution_id
+        {TEAM_IN_VOIVODESHIP.strip()}
+        GROUP BY 1, 2"""
+
+
+# The network's institutions: the active ones of the voivodeship and every one at an end of an
+# edge (%(endpoints)s: the ids the edge statement returned, as the section passes them).
+NETWORK_NODES = """
+    SELECT id, name, short_name, sector, (voivodeship_id = %(voivodeship)s AND is_active)
+    FROM institutions_institution
+    WHERE (voivodeship_id = %(voivodeship)s AND is_active) OR id = ANY(%(endpoints)s)"""
+
 SECTION_SQL: dict[str, dict[str, list[str]]] = {
     "cases": {
         "headlines": [f"SELECT {CASE_COUNTS} FROM cases_case t {IN_VOIVODESHIP}"],
@@ -209,19 +337,21 @@ SECTION_SQL: dict[str, dict[str, list[str]]] = {
         "tables": [
             f"SELECT m.county_id, {PLAN_COUNTS} FROM plans_cooperationplan t {IN_VOIVODESHIP} GROUP BY m.county_id",
             UNITS,
-            GOAL_OUTCOMES,
+            # The goals' table reuses the period's outcomes (`dashboard.remember`).
         ],
     },
     "assessments": {
+        # One statement per period gives the subjects' row and the domains' rows; the section's
+        # headlines and table share it (`dashboard.remember`).
         "headlines": [
             f"""{ASSESSMENT_CHANGES}
-                SELECT count(*), count(*) FILTER (WHERE total > 0)
-                FROM (SELECT subject, sum(delta) AS total FROM changes GROUP BY subject) per_subject"""
+                SELECT NULL, NULL, count(*), count(*) FILTER (WHERE total > 0), 0
+                FROM (SELECT subject, sum(delta) AS total FROM changes GROUP BY subject) per_subject
+                UNION ALL
+                SELECT domain_code, min(domain_name), count(*), count(*) FILTER (WHERE delta > 0), sum(delta)
+                FROM changes GROUP BY domain_code"""
         ],
         "tables": [
-            f"""{ASSESSMENT_CHANGES}
-                SELECT domain_code, min(domain_name), count(*), count(*) FILTER (WHERE delta > 0), sum(delta)
-                FROM changes GROUP BY domain_code""",
             """SELECT d.code, d.name FROM assessment_domain d JOIN assessment_instrument i ON i.id = d.instrument_id
                WHERE i.is_current ORDER BY d.position, d.id""",
         ],
@@ -229,13 +359,23 @@ SECTION_SQL: dict[str, dict[str, list[str]]] = {
     "referrals": {
         "headlines": [
             f"""SELECT
-                count(*) FILTER (WHERE t.sent_at >= %(start_at)s AND t.sent_at < %(end_at)s) AS sent,
+                count(*) FILTER (WHERE {SENT}) AS sent,
                 count(*) FILTER (WHERE {ANSWERED} AND t.status <> 'declined') AS accepted,
                 count(*) FILTER (WHERE {ANSWERED} AND t.status = 'declined') AS declined,
                 count(*) FILTER (WHERE {ANSWERED}) AS answered,
                 count(*) FILTER (WHERE {CLOSED}) AS closed,
                 count(*) FILTER (WHERE {CLOSED} AND t.status = 'completed') AS completed,
                 count(*) FILTER (WHERE {CLOSED} AND t.status = 'completed' AND t.outcome = 'got_help') AS got_help,
+                count(DISTINCT t.case_id) FILTER (WHERE {SENT}) AS sent_cases,
+                count(DISTINCT t.case_id) FILTER (WHERE {ANSWERED} AND t.status <> 'declined') AS accepted_cases,
+                count(DISTINCT t.case_id) FILTER (WHERE {ANSWERED} AND t.status = 'declined') AS declined_cases,
+                count(DISTINCT t.case_id) FILTER (WHERE {ANSWERED}) AS answered_cases,
+                count(DISTINCT t.case_id) FILTER (WHERE {CLOSED} AND t.status = 'completed') AS completed_cases,
+                count(DISTINCT t.case_id)
+                    FILTER (WHERE {CLOSED} AND t.status = 'completed' AND t.outcome = 'got_help') AS got_help_cases,
+                count(DISTINCT t.case_id) FILTER (WHERE {CLOSED} AND t.status <> 'completed') AS closed_otherwise_cases,
+                count(DISTINCT t.case_id) FILTER (WHERE {CLOSED} AND t.status = 'completed'
+                    AND t.outcome IS DISTINCT FROM 'got_help') AS completed_otherwise_cases,
                 percentile_cont(0.5) WITHIN GROUP (ORDER BY t.answered_at - t.sent_at)
                     FILTER (WHERE {ANSWERED}) AS answer_days,
                 percentile_cont(0.5) WITHIN GROUP (ORDER BY t.closed_at - t.sent_at)
@@ -243,15 +383,52 @@ SECTION_SQL: dict[str, dict[str, list[str]]] = {
             {REFERRALS_TOUCHING}"""
         ],
         "tables": [
-            # Declined referrals by reason: a reason given in the same words by at least five.
-            f"""SELECT btrim(t.decline_reason) AS text, count(*) AS referrals
-                FROM plans_referral t {IN_VOIVODESHIP}
-                AND {ANSWERED} AND t.status = 'declined' AND btrim(t.decline_reason) <> ''
-                GROUP BY 1 HAVING count(*) >= 5 ORDER BY 2 DESC, 1 LIMIT 10""",
-            f"""SELECT i.sector, {REFERRAL_TABLE_COUNTS}
-                {REFERRALS_TOUCHING_RECEIVER}
-                GROUP BY i.sector""",
+            # Declined referrals by reason: a reason given in the same words by at least five
+            # families is named (the ten most frequent), the rest counted together.
+            f"""WITH named AS (
+                  SELECT btrim(t.decline_reason) AS text {DECLINED} AND btrim(t.decline_reason) <> ''
+                  GROUP BY 1 HAVING count(DISTINCT t.case_id) >= 5 ORDER BY count(*) DESC, 1 LIMIT 10)
+                SELECT CASE WHEN btrim(t.decline_reason) IN (SELECT text FROM named)
+                            THEN btrim(t.decline_reason) ELSE '' END AS given,
+                       count(*), count(DISTINCT t.case_id)
+                {DECLINED} GROUP BY 1""",
+            # Per sector of the receiving institution, and over all sectors (the families of
+            # the total cannot be added up from the sectors').
+            f"""SELECT i.sector, {REFERRAL_TABLE_COUNTS} {REFERRALS_TOUCHING_RECEIVER} GROUP BY i.sector
+                UNION ALL
+                SELECT NULL, {REFERRAL_TABLE_COUNTS} {REFERRALS_TOUCHING}""",
             f"SELECT m.county_id, {REFERRAL_TABLE_COUNTS} {REFERRALS_TOUCHING} GROUP BY m.county_id",
+            UNITS,
+        ],
+    },
+    "services": {
+        # The listing is today's: the headlines' counts run for both periods (only "added"
+        # differs); the gap matrix is built once per dashboard build, as the section does.
+        "headlines": [
+            f"""SELECT count(*), count(DISTINCT s.institution_id),
+                  count(*) FILTER (WHERE s.created_at >= %(start_at)s AND s.created_at < %(end_at)s)
+                FROM {LISTED} AND {SERVED_IN_VOIVODESHIP}"""
+        ],
+        "tables": [
+            # Per main category: the gminas without a service (headlines: categories no gmina
+            # has, the number of gaps); per powiat: its gaps.
+            f"""{GAP_MATRIX}
+                SELECT 'category', root, count(*) FILTER (WHERE services = 0) FROM grid GROUP BY root
+                UNION ALL
+                SELECT 'powiat', county_id, count(*) FILTER (WHERE services = 0) FROM grid GROUP BY county_id""",
+            # Services per main category in the territory, each service once per category.
+            f"""WITH {MAIN_CATEGORIES}
+                SELECT tree.root, count(DISTINCT a.service_id)
+                FROM directory_serviceattribute a JOIN tree ON tree.id = a.taxonomy_term_id
+                WHERE a.service_id IN (SELECT s.id FROM {LISTED} AND {SERVED_IN_VOIVODESHIP})
+                GROUP BY tree.root""",
+            # Services per powiat (a service reaching two gminas of a powiat once).
+            f"""SELECT m.county_id, count(DISTINCT sm.service_id)
+                FROM directory_servedmunicipality sm
+                JOIN territory_municipality m ON m.id = sm.municipality_id
+                JOIN territory_county k ON k.id = m.county_id
+                WHERE k.voivodeship_id = %(voivodeship)s AND sm.service_id IN (SELECT s.id FROM {LISTED})
+                GROUP BY m.county_id""",
             UNITS,
         ],
     },
@@ -325,8 +502,8 @@ SECTION_SQL: dict[str, dict[str, list[str]]] = {
     },
     "survey": {
         # Rounds closed in the period (and by today), with their answers; the score totals only
-        # over rounds with at least five answers. The table reads the same figures again, as
-        # the section does.
+        # over rounds with at least five answers. The table reuses the period's figures
+        # (`dashboard.remember`), so it has no statement of its own.
         "headlines": [
             f"""SELECT count(*), sum(answers), sum(answers) FILTER (WHERE answers >= 5),
                   {", ".join(f"sum(total_{item}) FILTER (WHERE answers >= 5)" for item in SURVEY_ITEMS)}
@@ -341,7 +518,6 @@ SECTION_SQL: dict[str, dict[str, list[str]]] = {
         ],
     },
 }
-SECTION_SQL["survey"]["tables"] = SECTION_SQL["survey"]["headlines"]
 
 
 # --- The child: time one voivodeship ---------------------------------------------------------
@@ -362,6 +538,7 @@ def child(args: argparse.Namespace) -> None:
     from kooperacja.evaluation import dashboard, periods
     from kooperacja.evaluation.scope import voivodeship_scope
     from kooperacja.evaluation.sections.common import datetime_range
+    from kooperacja.evaluation.sections.network import year_periods
     from kooperacja.territory.models import Voivodeship
 
     if args.build:
@@ -374,6 +551,22 @@ def child(args: argparse.Namespace) -> None:
 
     translation.activate("pl")
     period = periods.parse(args.period) if args.period else periods.default(timezone.localdate())
+    # The network section builds the networks of the period, the previous period and every year
+    # at once (its trend table): the hand-written edge statement counts the same periods.
+    network_periods = list(dict.fromkeys([period, period.previous(), *year_periods(timezone.localdate())]))
+    network_bounds: dict[str, Any] = {}
+    for index, which in enumerate(network_periods):
+        start_at, end_at = datetime_range(which)
+        network_bounds |= {
+            f"p{index}_start_at": start_at,
+            f"p{index}_end_at": end_at,
+            f"p{index}_start": which.start,
+            f"p{index}_after": which.end + dt.timedelta(days=1),
+        }
+    network_bounds["first_at"] = min(value for key, value in network_bounds.items() if key.endswith("_start_at"))
+    network_bounds["last_at"] = max(value for key, value in network_bounds.items() if key.endswith("_end_at"))
+    # Built once per dashboard build and shared by the headlines of both periods and the tables.
+    SECTION_SQL["network"] = {"headlines": [], "tables": [network_edges(len(network_periods)), NETWORK_NODES]}
     registered = [builder.key for builder in dashboard.builders()]
     timed = [key for key in registered if key in SECTION_SQL]
 
@@ -387,6 +580,7 @@ def child(args: argparse.Namespace) -> None:
             "end_at": end_at,
             "today": timezone.localdate(),
             "zone": timezone.get_current_timezone_name(),
+            **network_bounds,
         }
 
     def run_sql(keys: list[str], voivodeship_id: int) -> None:
@@ -397,9 +591,13 @@ def child(args: argparse.Namespace) -> None:
                     for values in (now, before):
                         cursor.execute(statement, values)
                         cursor.fetchall()
+                values = now
                 for statement in SECTION_SQL[key].get("tables", []):
-                    cursor.execute(statement, now)
-                    cursor.fetchall()
+                    cursor.execute(statement, values)
+                    rows = cursor.fetchall()
+                    if key == "network" and "endpoints" not in values:
+                        # The institutions statement takes the edges' ends, as the section does.
+                        values = now | {"endpoints": sorted({pk for row in rows for pk in row[:2]})}
 
     def run_dashboard(keys: list[str], scope: Any) -> None:
         wanted = set(keys)
@@ -467,7 +665,7 @@ def child(args: argparse.Namespace) -> None:
             for key in timed:
                 for part in ("headlines", "tables"):
                     for statement in SECTION_SQL[key].get(part, []):
-                        cursor.execute(f"EXPLAIN ANALYZE {statement}", parameters(first.pk, period))
+                        cursor.execute(f"EXPLAIN ANALYZE {statement}", parameters(first.pk, period) | {"endpoints": []})
                         plan = "\n".join(row[0] for row in cursor.fetchall())
                         explained.append(f"--- {key} {part}: {statement.strip()[:90]}…\n{plan}")
         results["explain"] = explained
